@@ -1,0 +1,117 @@
+package dev.tollgate.telemetry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything Tollgate learned about one logical LLM call, provider- and client-neutral.
+ *
+ * <p>Why plain fields: a record is filled by one call's pipeline (request codec, response
+ * codec, pricing, policies) and handed to telemetry once, when the call ends. Fields that
+ * stay {@code null} were not known and are not exported; a {@code null} cost means
+ * "unpriced", never "free".
+ *
+ * <p>Writes happen from whichever thread the HTTP client delivers the response on; the
+ * pipeline publishes the record to telemetry exactly once, after the last write.
+ */
+public final class CallRecord {
+  // -- when
+  /** {@link System#nanoTime()} at call start, for durations. */
+  public long startNanos;
+  /** Wall clock at call start, epoch nanoseconds, for the span start. */
+  public long startEpochNanos;
+  public long endNanos;
+  /** nanoTime of the first response body bytes handed to the application, 0 if none. */
+  public long firstChunkNanos;
+
+  // -- what (set at start: samplers and span names see them)
+  public String operation;
+  public String provider;
+  public String requestModel;
+  public String serverAddress;
+  public int serverPort = -1;
+  public String path;
+
+  // -- request parameters
+  public Boolean stream;
+  public Double temperature;
+  public Double topP;
+  public Double topK;
+  public Long maxTokens;
+  public Long seed;
+  public Double frequencyPenalty;
+  public Double presencePenalty;
+  public List<String> stopSequences;
+  public Long choiceCount;
+  public List<String> encodingFormats;
+  public String requestServiceTier;
+
+  // -- response
+  public int statusCode = -1;
+  public String responseModel;
+  public String responseId;
+  public List<String> finishReasons;
+  public Long inputTokens;
+  public Long outputTokens;
+  public Long cacheReadTokens;
+  public Long cacheCreationTokens;
+  public Long reasoningTokens;
+  public Long embeddingDimensions;
+  public String responseServiceTier;
+  public String systemFingerprint;
+  /** {@code error.type}: the status code as a string, or an exception's class name. */
+  public String errorType;
+
+  // -- provider rate-limit headers
+  public Long rateLimitRequests;
+  public Long rateLimitRemainingRequests;
+  public Long rateLimitTokens;
+  public Long rateLimitRemainingTokens;
+
+  // -- who and why (headers and configuration)
+  public String userId;
+  public String sessionId;
+  public String sessionPath;
+  public String sessionName;
+  /** Custom properties, names as given (lower-cased only on export). */
+  public final Map<String, String> properties = new LinkedHashMap<>();
+
+  // -- money
+  public Double costUsd;
+  public String pricingModel;
+
+  // -- content capture: decided per call (tollgate.capture-content, Omit-Request/-Response)
+  public boolean captureInput;
+  public boolean captureOutput;
+
+  // -- opt-in content (JSON strings following the GenAI semconv message schemas)
+  public String inputMessages;
+  public String outputMessages;
+  public String systemInstructions;
+
+  /** Problems Tollgate met on this call (bad header, unparsable response, ...). */
+  public final List<String> warnings = new ArrayList<>(0);
+
+  public void warn(String warning) {
+    if (warnings.size() < 16) {
+      warnings.add(warning);
+    }
+  }
+
+  /** Duration in seconds, or 0 before the call ended. */
+  public double durationSeconds() {
+    return endNanos == 0 ? 0 : (endNanos - startNanos) / 1e9;
+  }
+
+  /** Time to first chunk in seconds, or -1 when no chunk arrived. */
+  public double timeToFirstChunkSeconds() {
+    return firstChunkNanos == 0 ? -1 : (firstChunkNanos - startNanos) / 1e9;
+  }
+
+  /** The model name for a span: the requested model, else the one that answered. */
+  public String spanModel() {
+    return requestModel != null ? requestModel : responseModel;
+  }
+}
