@@ -1,0 +1,60 @@
+package dev.tollgate.it.support;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the span of one LLM call must say, taken from the recording its stub serves (the values are
+ * checked against the files by {@code RecordingsTest}).
+ *
+ * @param outputTokens null when the provider reports none (embeddings)
+ * @param finishReasons null when not asserted (the Responses API has no finish_reason field)
+ * @param rateLimits {@code tollgate.ratelimit.<suffix>} → value, from the stub's x-ratelimit-* headers
+ */
+public record ExpectedCall(
+    String operation,
+    String requestModel,
+    String responseModel,
+    String responseId,
+    long inputTokens,
+    Long outputTokens,
+    long cachedInputTokens,
+    List<String> finishReasons,
+    boolean stream,
+    Map<String, Long> rateLimits,
+    Recording recording) {
+
+  public String spanName() {
+    return operation + " " + requestModel;
+  }
+
+  private static Map<String, Long> rateLimits(long limitRequests, long remainingRequests, long limitTokens, long remainingTokens) {
+    return Map.of("limit_requests", limitRequests, "remaining_requests", remainingRequests,
+        "limit_tokens", limitTokens, "remaining_tokens", remainingTokens);
+  }
+
+  /** chat-basic.wiremock.yaml. */
+  public static final ExpectedCall CHAT = new ExpectedCall("chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18",
+      "chatcmpl-BpUinPP6uoKQ7wujISoeiCaI3hAIf", 22, 2L, 0, List.of("stop"), false,
+      rateLimits(5000, 4999, 4000000, 3999983), Recording.CHAT);
+
+  /** chat-stream-include-usage.wiremock.yaml. */
+  public static final ExpectedCall CHAT_STREAM = new ExpectedCall("chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18",
+      "chatcmpl-BuYt76LLPdlwJfNjE13YCfKt4dKQG", 22, 3L, 0, List.of("stop"), true,
+      rateLimits(5000, 4999, 4000000, 3999982), Recording.CHAT_STREAM);
+
+  /** embeddings-basic.wiremock.yaml: no id, no output tokens, no finish reason. */
+  public static final ExpectedCall EMBEDDINGS = new ExpectedCall("embeddings", "text-embedding-3-small",
+      "text-embedding-3-small", null, 4, null, 0, null, false,
+      rateLimits(5000, 4999, 5000000, 4999994), Recording.EMBEDDINGS);
+
+  /** responses-basic.vcr.yaml (Responses API, operation chat). */
+  public static final ExpectedCall RESPONSES = new ExpectedCall("chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18",
+      "resp_0f4faba17dcd0f1e0069e2f3e4907881909179832ba1237025", 22, 6L, 0, null, false,
+      rateLimits(10000, 9999, 200000, 199958), Recording.RESPONSES);
+
+  /** responses-stream.vcr.yaml: usage only in response.completed; the recording has no rate-limit headers. */
+  public static final ExpectedCall RESPONSES_STREAM = new ExpectedCall("chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18",
+      "resp_0415a3de5d3015560069e2f3f4b3088192949253e91aff1eb3", 22, 6L, 0, null, true, Map.of(),
+      Recording.RESPONSES_STREAM);
+}

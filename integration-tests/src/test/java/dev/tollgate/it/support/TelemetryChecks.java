@@ -1,0 +1,173 @@
+package dev.tollgate.it.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.data.Offset;
+
+/** Assertions on what the agent exported for an LLM call (SPEC.md, "Telemetry"). Soft: one failure lists every mismatch. */
+public final class TelemetryChecks {
+  private TelemetryChecks() {}
+
+  public static final String SCOPE = "dev.tollgate";
+  public static final Set<String> CALL_METRICS = Set.of("gen_ai.client.token.usage", "gen_ai.client.operation.duration",
+      "tollgate.client.cost", "tollgate.client.requests");
+  public static final String TTFC_METRIC = "gen_ai.client.operation.time_to_first_chunk";
+
+  /** Where and why the call was made: what the span must echo back. */
+  public record CallContext(String scenario, String runId, int serverPort) {}
+
+  public static void assertLlmSpan(ReceivedSpan span, ExpectedCall call, CallContext ctx) {
+    SoftAssertions soft = new SoftAssertions();
+    checkLlmSpan(soft, span, call, ctx);
+    soft.assertAll();
+  }
+
+  static void checkLlmSpan(SoftAssertions soft, ReceivedSpan span, ExpectedCall call, CallContext ctx) {
+    Attrs a = span.attrs();
+    String where = "\n in " + span;
+    soft.assertThat(span.name()).as("span name" + where).isEqualTo(call.spanName());
+    soft.assertThat(span.kind()).as("span kind" + where).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    soft.assertThat(span.scopeName()).as("instrumentation scope" + where).isEqualTo(SCOPE);
+
+    soft.assertThat(a.str("gen_ai.operation.name")).as("gen_ai.operation.name" + where).isEqualTo(call.operation());
+    soft.assertThat(a.str("gen_ai.provider.name")).as("gen_ai.provider.name" + where).isEqualTo("openai");
+    soft.assertThat(a.str("gen_ai.request.model")).as("gen_ai.request.model" + where).isEqualTo(call.requestModel());
+    soft.assertThat(a.str("gen_ai.response.model")).as("gen_ai.response.model" + where).isEqualTo(call.responseModel());
+    if (call.responseId() != null) {
+      soft.assertThat(a.str("gen_ai.response.id")).as("gen_ai.response.id" + where).isEqualTo(call.responseId());
+    }
+    soft.assertThat(a.lng("gen_ai.usage.input_tokens")).as("gen_ai.usage.input_tokens" + where).isEqualTo(call.inputTokens());
+    if (call.outputTokens() != null) {
+      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens" + where).isEqualTo(call.outputTokens());
+    } else {
+      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens (none reported)" + where)
+          .isIn(null, 0L);
+    }
+    if (call.finishReasons() != null) {
+      soft.assertThat(a.strings("gen_ai.response.finish_reasons")).as("gen_ai.response.finish_reasons" + where)
+          .isEqualTo(call.finishReasons());
+    }
+    if (call.stream()) {
+      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream" + where).isTrue();
+      Double ttfc = a.dbl("gen_ai.response.time_to_first_chunk");
+      soft.assertThat(ttfc).as("gen_ai.response.time_to_first_chunk (seconds)" + where).isNotNull();
+      if (ttfc != null) {
+        soft.assertThat(ttfc).as("time_to_first_chunk within the span" + where).isGreaterThan(0.0)
+            .isLessThanOrEqualTo(span.durationSeconds() + 1e-3);
+      }
+    } else {
+      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream on a non-streaming call" + where)
+          .isIn(null, false);
+    }
+
+    soft.assertThat(a.str("server.address")).as("server.address" + where).isEqualTo("127.0.0.1");
+    soft.assertThat(a.lng("server.port")).as("server.port" + where).isEqualTo((long) ctx.serverPort());
+    soft.assertThat(a.lng("http.response.status_code")).as("http.response.status_code" + where).isEqualTo(200L);
+    soft.assertThat(a.has("error.type")).as("error.type on a successful call" + where).isFalse();
+    soft.assertThat(a.str("user.id")).as("user.id (from Helicone-User-Id)" + where).isEqualTo("demo-user");
+    soft.assertThat(a.str("session.id")).as("session.id (from Helicone-Session-Id)" + where).isEqualTo("demo-session");
+    soft.assertThat(a.str("tollgate.property.scenario")).as("tollgate.property.scenario (from Helicone-Property-Scenario)" + where)
+        .isEqualTo(ctx.scenario());
+    soft.assertThat(a.str(AppRunner.RUN_SPAN_ATTRIBUTE)).as(AppRunner.RUN_SPAN_ATTRIBUTE + where).isEqualTo(ctx.runId());
+    call.rateLimits().forEach((suffix, value) -> soft.assertThat(a.lng("tollgate.ratelimit." + suffix))
+        .as("tollgate.ratelimit." + suffix + where).isEqualTo(value));
+
+    PriceTable.Price price;
+    try {
+      price = PriceTable.bundled().lookup(call.responseModel());
+    } catch (AssertionError e) {
+      soft.fail(e.getMessage() + " (so tollgate.cost.usd = " + a.dbl("tollgate.cost.usd") + " cannot be checked)" + where);
+      return;
+    }
+    double cost = price.cost(call.inputTokens(), call.cachedInputTokens(), call.outputTokens() == null ? 0 : call.outputTokens());
+    soft.assertThat(a.dbl("tollgate.cost.usd")).as("tollgate.cost.usd (priced by " + price + ")" + where)
+        .isNotNull().isCloseTo(cost, Offset.offset(1e-12));
+    soft.assertThat(a.str("tollgate.pricing.model")).as("tollgate.pricing.model" + where).isEqualTo(price.key());
+  }
+
+  public static double expectedCost(ExpectedCall call) {
+    PriceTable.Price price = PriceTable.bundled().lookup(call.responseModel());
+    return price.cost(call.inputTokens(), call.cachedInputTokens(), call.outputTokens() == null ? 0 : call.outputTokens());
+  }
+
+  /** The metrics of one run: the latest export of each instrument (exports are cumulative). */
+  public static Map<String, ReceivedMetric> latestByName(List<ReceivedMetric> metrics) {
+    return metrics.stream().collect(Collectors.toMap(ReceivedMetric::name, Function.identity(),
+        (a, b) -> b.sequence() >= a.sequence() ? b : a));
+  }
+
+  /** The metric names a run must export for these calls. */
+  public static Set<String> expectedMetricNames(List<ExpectedCall> calls) {
+    Set<String> names = new java.util.HashSet<>(CALL_METRICS);
+    if (calls.stream().anyMatch(ExpectedCall::stream)) {
+      names.add(TTFC_METRIC);
+    }
+    return names;
+  }
+
+  public static void assertLlmMetrics(List<ReceivedMetric> metrics, List<ExpectedCall> calls) {
+    Map<String, ReceivedMetric> latest = latestByName(metrics);
+    assertThat(latest.keySet()).as("metric names exported by the run: " + metrics).containsAll(expectedMetricNames(calls));
+    SoftAssertions soft = new SoftAssertions();
+    for (String name : expectedMetricNames(calls)) {
+      ReceivedMetric metric = latest.get(name);
+      soft.assertThat(metric.scopeName()).as("scope of " + metric).isEqualTo(SCOPE);
+    }
+
+    ReceivedMetric requests = latest.get("tollgate.client.requests");
+    soft.assertThat(requests.points().stream().mapToDouble(ReceivedMetric.Point::value).sum())
+        .as("tollgate.client.requests total: " + requests).isEqualTo((double) calls.size());
+    Set<String> models = calls.stream().map(ExpectedCall::requestModel).collect(Collectors.toSet());
+    for (ReceivedMetric.Point p : requests.points()) {
+      soft.assertThat(p.attrs().str("gen_ai.provider.name")).as("gen_ai.provider.name on " + requests).isEqualTo("openai");
+      soft.assertThat(p.attrs().str("gen_ai.request.model")).as("gen_ai.request.model on " + requests).isIn(models);
+      soft.assertThat(p.attrs().lng("http.response.status_code")).as("http.response.status_code on " + requests).isEqualTo(200L);
+    }
+
+    ReceivedMetric duration = latest.get("gen_ai.client.operation.duration");
+    soft.assertThat(duration.points().stream().mapToLong(ReceivedMetric.Point::count).sum())
+        .as("gen_ai.client.operation.duration count: " + duration).isEqualTo(calls.size());
+
+    ReceivedMetric tokens = latest.get("gen_ai.client.token.usage");
+    long input = calls.stream().mapToLong(ExpectedCall::inputTokens).sum();
+    long output = calls.stream().mapToLong(c -> c.outputTokens() == null ? 0 : c.outputTokens()).sum();
+    soft.assertThat(sumWhere(tokens, "input")).as("gen_ai.client.token.usage sum for gen_ai.token.type=input: " + tokens)
+        .isEqualTo((double) input);
+    if (output > 0) {
+      soft.assertThat(sumWhere(tokens, "output")).as("gen_ai.client.token.usage sum for gen_ai.token.type=output: " + tokens)
+          .isEqualTo((double) output);
+    }
+
+    ReceivedMetric cost = latest.get("tollgate.client.cost");
+    try {
+      double expected = calls.stream().mapToDouble(TelemetryChecks::expectedCost).sum();
+      soft.assertThat(cost.points().stream().mapToDouble(ReceivedMetric.Point::value).sum())
+          .as("tollgate.client.cost total: " + cost).isCloseTo(expected, Offset.offset(1e-9));
+    } catch (AssertionError e) {
+      soft.fail(e.getMessage() + " (so " + cost + " cannot be checked)");
+    }
+    soft.assertThat(cost.metric().getUnit()).as("unit of tollgate.client.cost").isEqualTo("USD");
+    soft.assertAll();
+  }
+
+  private static double sumWhere(ReceivedMetric metric, String tokenType) {
+    return metric.points().stream().filter(p -> tokenType.equals(p.attrs().str("gen_ai.token.type")))
+        .mapToDouble(ReceivedMetric.Point::value).sum();
+  }
+
+  /** Spans ordered by start time. */
+  public static List<ReceivedSpan> byStart(List<ReceivedSpan> spans) {
+    List<ReceivedSpan> sorted = new ArrayList<>(spans);
+    sorted.sort(Comparator.comparingLong(s -> s.span().getStartTimeUnixNano()));
+    return sorted;
+  }
+}
