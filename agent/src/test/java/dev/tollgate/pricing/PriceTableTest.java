@@ -2,15 +2,21 @@ package dev.tollgate.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class PriceTableTest {
+  /** The full LiteLLM file the bundled table is generated from (tests run in agent/). */
+  static final Path SOURCE = Path.of("../../shared/data/model_prices_and_context_window.json");
+
   static PriceTable parse(String json) throws IOException {
     return PriceTable.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
   }
@@ -175,5 +181,44 @@ class PriceTableTest {
     assertThat(top.keys()).containsExactlyInAnyOrder("b", "c");
     assertThat(parse("{}").layeredOver(base).keys()).containsExactlyInAnyOrder("a", "b");
     assertThat(top.layeredOver(parse("{}")).keys()).containsExactlyInAnyOrder("b", "c");
+  }
+
+  @Test
+  void theBundledTableLoadsOnceWithExactSourcePrices() {
+    PriceTable bundled = PriceTable.bundled();
+
+    assertThat(PriceTable.bundled()).isSameAs(bundled);
+    assertThat(bundled.size()).isGreaterThan(2000);
+    // as in model_prices_and_context_window.json: 1.5e-07, 6e-07, 7.5e-08
+    assertThat(bundled.find("gpt-4o-mini"))
+        .isEqualTo(new ModelPrice("gpt-4o-mini", "openai", "chat", 1.5e-7, 6e-7, 7.5e-8,
+            null, null));
+    assertThat(bundled.find("gemini/gemini-2.5-flash").reasoningPerToken()).isEqualTo(2.5e-6);
+    assertThat(bundled.find("claude-sonnet-4-5").cacheCreationPerToken()).isEqualTo(3.75e-6);
+    assertThat(bundled.find("mistral/mistral-embed").outputPerToken()).isEqualTo(0.0);
+    assertThat(bundled.find("sample_spec")).isNull();
+    assertThat(bundled.find("1024-x-1024/dall-e-2")).as("image generation").isNull();
+  }
+
+  @Test
+  void theBundledTableHoldsEveryTokenPricedModelOfTheSourceWithItsPrices() throws IOException {
+    assumeTrue(Files.isRegularFile(SOURCE), "no source file at " + SOURCE.toAbsolutePath());
+    PriceTable source;
+    try (InputStream in = Files.newInputStream(SOURCE)) {
+      source = PriceTable.parse(in);
+    }
+    PriceTable bundled = PriceTable.bundled();
+
+    for (String key : bundled.keys()) {
+      assertThat(bundled.find(key)).as(key).isEqualTo(source.find(key));
+    }
+    for (String key : source.keys()) {
+      String mode = source.find(key).mode();
+      if (mode == null || PriceTableGenerator.MODES.contains(mode)) {
+        assertThat(bundled.find(key)).as(key).isNotNull();
+      } else {
+        assertThat(bundled.find(key)).as(key).isNull();
+      }
+    }
   }
 }
