@@ -11,6 +11,7 @@ import dev.tollgate.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.pricing.Pricer;
 import dev.tollgate.telemetry.OtelTelemetry;
 import dev.tollgate.telemetry.TelemetrySdk;
 import java.io.File;
@@ -42,7 +43,7 @@ public final class AgentInstaller {
       if (!config.enabled()) {
         return;
       }
-      Gateway gateway = new Gateway(config, AgentInstaller::pricer, () -> telemetry(config));
+      Gateway gateway = new Gateway(config, () -> pricer(config), () -> telemetry(config));
       Tollgate.install(gateway);
       HelperInjector.init(inst);
 
@@ -70,8 +71,8 @@ public final class AgentInstaller {
     }
   }
 
-  private static Gateway.PriceFunction pricer() {
-    return (record, prefixes) -> { };
+  private static Gateway.PriceFunction pricer(TollgateConfig config) {
+    return Pricer.create(config.pricingFile())::price;
   }
 
   private static OtelTelemetry telemetry(TollgateConfig config) {
