@@ -47,6 +47,10 @@ public final class AgentInstaller {
       Tollgate.install(gateway);
       HelperInjector.init(inst);
 
+      // Byte Buddy's Nexus (for LoadedTypeInitializers) is not needed: advice is inlined.
+      // Turning it off keeps Byte Buddy from touching sun.misc.Unsafe, which JDK 24+ warns
+      // about on stderr. (The shade plugin relocates this property name with Byte Buddy.)
+      System.setProperty("net.bytebuddy.nexus.disabled", "true");
       AgentBuilder builder = new AgentBuilder.Default()
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)

@@ -39,6 +39,7 @@ public final class Gateway {
   private volatile PriceFunction pricer;
   private volatile OtelTelemetry telemetry;
   private volatile boolean telemetryFailed;
+  private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
@@ -48,6 +49,32 @@ public final class Gateway {
     this.pricerFactory = pricerFactory;
     this.telemetryFactory = telemetryFactory;
     this.console = config.console() ? new ConsoleReporter(System.err) : null;
+  }
+
+  /**
+   * Builds the SDK and the price table on a background daemon thread, once. Adapters call
+   * this when the application builds an HTTP client that may make LLM calls, so the work
+   * is done off the start-up path and, usually, before the first call needs it; a call that
+   * comes first simply waits for it.
+   */
+  public void warmUp() {
+    if (telemetry != null || !warming.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Thread t = new Thread(() -> {
+        try {
+          telemetry();
+          pricer();
+        } catch (Throwable e) {
+          TollgateLog.warnOnce("internal:warm-up", "background start-up failed", e);
+        }
+      }, "tollgate-warm-up");
+      t.setDaemon(true);
+      t.start();
+    } catch (Throwable e) {
+      TollgateLog.warnOnce("internal:warm-up-thread", "could not start the warm-up thread", e);
+    }
   }
 
   public TollgateConfig config() {

@@ -107,20 +107,19 @@ final class TeeBodyHandler<T> implements HttpResponse.BodyHandler<T> {
 
     @Override
     public void onError(Throwable throwable) {
-      try {
-        downstream.onError(throwable);
-      } finally {
-        call.onError(throwable);
-      }
+      call.onError(throwable);
+      downstream.onError(throwable);
     }
 
+    /**
+     * The call is finished first (pricing and span end take microseconds), so the span is
+     * complete before the application sees its response: a JVM that exits right after the
+     * call still exports it.
+     */
     @Override
     public void onComplete() {
-      try {
-        downstream.onComplete();
-      } finally {
-        call.onComplete();
-      }
+      call.onComplete();
+      downstream.onComplete();
     }
   }
 }

@@ -50,10 +50,11 @@ public final class TollgateHttpClient extends HttpClient {
 
   /** Called from the advice on {@code HttpClientBuilderImpl.build()}; never throws. */
   public static HttpClient wrap(HttpClient client) {
-    if (client == null || client instanceof TollgateHttpClient || Tollgate.gateway() == null
-        || Tollgate.isSuppressed()) {
+    Gateway gateway = Tollgate.gateway();
+    if (client == null || client instanceof TollgateHttpClient || gateway == null || Tollgate.isSuppressed()) {
       return client;
     }
+    gateway.warmUp();
     return new TollgateHttpClient(client);
   }
 

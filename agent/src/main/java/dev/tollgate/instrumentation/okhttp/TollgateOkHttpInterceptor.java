@@ -36,7 +36,8 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
   /** Called from the advice on OkHttpClient's constructor; never throws. */
   public static void installOn(Object builderObject) {
     try {
-      if (Tollgate.gateway() == null || Tollgate.isSuppressed() || !(builderObject instanceof OkHttpClient.Builder)) {
+      Gateway gateway = Tollgate.gateway();
+      if (gateway == null || Tollgate.isSuppressed() || !(builderObject instanceof OkHttpClient.Builder)) {
         return;
       }
       List<Interceptor> interceptors = ((OkHttpClient.Builder) builderObject).interceptors();
@@ -46,6 +47,7 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
         }
       }
       interceptors.add(INSTANCE);
+      gateway.warmUp();
     } catch (Throwable t) {
       TollgateLog.warnOnce("okhttp:install", "could not add Tollgate to an OkHttpClient; its calls are not observed", t);
     }
