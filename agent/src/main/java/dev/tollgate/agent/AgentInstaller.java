@@ -1,0 +1,104 @@
+package dev.tollgate.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.instrumentation.HelperInjector;
+import dev.tollgate.instrumentation.Instrumentation;
+import dev.tollgate.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.tollgate.instrumentation.okhttp.OkHttpInstrumentation;
+import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.Gateway;
+import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.pricing.Pricer;
+import dev.tollgate.telemetry.OtelTelemetry;
+import dev.tollgate.telemetry.TelemetrySdk;
+import java.io.File;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs Tollgate, from the bootstrap class loader: reads the configuration, creates the
+ * gateway (whose SDK and price table start lazily, on the first LLM call), and installs one
+ * Byte Buddy transformer for all instrumentations.
+ *
+ * <p>The AgentBuilder follows what the established agents learned: name-only type matchers,
+ * retransformation without class format changes (so classes loaded before premain are
+ * covered), our own packages and other agents ignored, and a listener that logs (once) any
+ * class it could not transform instead of failing silently.
+ */
+public final class AgentInstaller {
+  private static final List<Instrumentation> INSTRUMENTATIONS =
+      List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
+
+  private AgentInstaller() {}
+
+  public static void install(String args, java.lang.instrument.Instrumentation inst, File agentJar) {
+    try {
+      TollgateConfig config = TollgateConfig.fromEnvironment();
+      if (!config.enabled()) {
+        return;
+      }
+      Gateway gateway = new Gateway(config, () -> pricer(config), () -> telemetry(config));
+      Tollgate.install(gateway);
+      HelperInjector.init(inst);
+
+      // Byte Buddy's Nexus (for LoadedTypeInitializers) is not needed: advice is inlined.
+      // Turning it off keeps Byte Buddy from touching sun.misc.Unsafe, which JDK 24+ warns
+      // about on stderr. (The shade plugin relocates this property name with Byte Buddy.)
+      System.setProperty("net.bytebuddy.nexus.disabled", "true");
+      AgentBuilder builder = new AgentBuilder.Default()
+          .disableClassFormatChanges()
+          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+          .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+          .with(new ErrorListener())
+          .ignore(nameStartsWith("dev.tollgate.")
+              .or(nameStartsWith("net.bytebuddy."))
+              .or(nameStartsWith("io.opentelemetry.javaagent."))
+              .or(nameStartsWith("co.elastic.apm.agent."))
+              .or(nameStartsWith("sun.reflect."))
+              .or(nameStartsWith("jdk.internal.reflect."))
+              .or(isSynthetic()));
+      for (Instrumentation i : INSTRUMENTATIONS) {
+        builder = i.install(builder, inst);
+      }
+      builder.installOn(inst);
+      TollgateLog.debug("installed from " + agentJar);
+    } catch (Throwable t) {
+      Tollgate.install(null);
+      TollgateLog.warn("the agent could not be installed and is inactive; the application runs without it", t);
+    }
+  }
+
+  private static Gateway.PriceFunction pricer(TollgateConfig config) {
+    return Pricer.create(config.pricingFile())::price;
+  }
+
+  private static OtelTelemetry telemetry(TollgateConfig config) {
+    OtelTelemetry[] result = new OtelTelemetry[1];
+    Tollgate.runSuppressed(() -> result[0] = new OtelTelemetry(TelemetrySdk.create(
+        config.shutdownTimeoutMillis(), ClassLoader.getSystemClassLoader(), TollgateLog::warnOnce)));
+    return result[0];
+  }
+
+  /** Logs, once per type, a class that matched but could not be transformed. */
+  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+        Throwable throwable) {
+      TollgateLog.warnOnce("transform:" + typeName, "could not instrument " + typeName
+          + "; its calls pass through unobserved", throwable);
+    }
+
+    @Override
+    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+        boolean loaded, DynamicType dynamicType) {
+      TollgateLog.debug("instrumented " + typeDescription.getName());
+    }
+  }
+}

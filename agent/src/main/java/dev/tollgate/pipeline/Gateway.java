@@ -1,0 +1,195 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.provider.Codecs;
+import dev.tollgate.provider.Endpoint;
+import dev.tollgate.provider.EndpointRecognizer;
+import dev.tollgate.provider.HeaderLookup;
+import dev.tollgate.provider.ProviderCodec;
+import dev.tollgate.telemetry.CallRecord;
+import dev.tollgate.telemetry.OtelTelemetry;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The client-neutral core of the pipeline: recognise an endpoint, start a call (codec reads
+ * the request, telemetry starts the span), finish it (codec's last word, pricing, span end,
+ * metrics, console line).
+ *
+ * <p>The pipeline today is the telemetry stage alone; policies (rate limit, cache, fallback,
+ * retry) slot in between {@link #start} and the transport as the issues that need them land.
+ *
+ * <p>Heavy parts start lazily, off the JVM's start-up path: the OpenTelemetry SDK and the
+ * price table are built on the first LLM call, never in premain.
+ */
+public final class Gateway {
+  /** Prices a finished record: fills costUsd and pricingModel, or leaves it unpriced. */
+  public interface PriceFunction {
+    void price(CallRecord record, List<String> prefixes);
+  }
+
+  private final TollgateConfig config;
+  private final EndpointRecognizer recognizer;
+  private final Codecs codecs;
+  private final Supplier<PriceFunction> pricerFactory;
+  private final Supplier<OtelTelemetry> telemetryFactory;
+  private final ConsoleReporter console;
+  private volatile PriceFunction pricer;
+  private volatile OtelTelemetry telemetry;
+  private volatile boolean telemetryFailed;
+  private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
+
+  public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
+      Supplier<OtelTelemetry> telemetryFactory) {
+    this.config = config;
+    this.recognizer = new EndpointRecognizer(config.endpoints(), config.detectByPath());
+    this.codecs = new Codecs();
+    this.pricerFactory = pricerFactory;
+    this.telemetryFactory = telemetryFactory;
+    this.console = config.console() ? new ConsoleReporter(System.err) : null;
+  }
+
+  /**
+   * Builds the SDK and the price table on a background daemon thread, once. Adapters call
+   * this when the application builds an HTTP client that may make LLM calls, so the work
+   * is done off the start-up path and, usually, before the first call needs it; a call that
+   * comes first simply waits for it.
+   */
+  public void warmUp() {
+    if (telemetry != null || !warming.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Thread t = new Thread(() -> {
+        try {
+          telemetry();
+          pricer();
+        } catch (Throwable e) {
+          TollgateLog.warnOnce("internal:warm-up", "background start-up failed", e);
+        }
+      }, "tollgate-warm-up");
+      t.setDaemon(true);
+      t.start();
+    } catch (Throwable e) {
+      TollgateLog.warnOnce("internal:warm-up-thread", "could not start the warm-up thread", e);
+    }
+  }
+
+  public TollgateConfig config() {
+    return config;
+  }
+
+  /** Null when the request is not an LLM call. */
+  public Endpoint recognize(String host, int port, String path, HeaderLookup headers) {
+    return recognizer.recognize(host, port, path, headers);
+  }
+
+  ProviderCodec codecFor(Endpoint endpoint) {
+    return codecs.forFormat(endpoint.format());
+  }
+
+  /**
+   * Starts a call. Never throws: on an internal failure the returned call still ends
+   * cleanly, with what could be recorded.
+   *
+   * @param port the effective port (the scheme's default when the URI has none)
+   */
+  public LlmCall start(Endpoint endpoint, String host, int port, String path, ControlHeaders control,
+      byte[] body) {
+    CallRecord r = new CallRecord();
+    r.startNanos = System.nanoTime();
+    Instant now = Instant.now();
+    r.startEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    r.operation = endpoint.operation();
+    r.provider = endpoint.vendor().providerName();
+    r.serverAddress = host;
+    r.serverPort = port;
+    r.path = path;
+    OtelTelemetry.CallSpan span = null;
+    try {
+      r.properties.putAll(config.properties());
+      r.properties.putAll(control.properties());
+      r.userId = control.userId();
+      r.sessionId = control.sessionId();
+      r.sessionPath = control.sessionPath();
+      r.sessionName = control.sessionName();
+      r.captureInput = config.captureContent() && !control.omitRequest();
+      r.captureOutput = config.captureContent() && !control.omitResponse();
+      codecFor(endpoint).readRequest(path, body == null ? new byte[0] : body, r);
+    } catch (Throwable t) {
+      r.warn("tollgate internal error reading the request: " + t.getClass().getSimpleName());
+      TollgateLog.warnOnce("internal:request:" + t.getClass().getName(),
+          "internal error while reading an LLM request; the call itself is unaffected", t);
+    }
+    try {
+      OtelTelemetry t = telemetry();
+      if (t != null) {
+        span = t.start(r);
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:span-start", "could not start a span", t);
+    }
+    return new LlmCall(this, endpoint, r, span);
+  }
+
+  void finish(LlmCall call) {
+    CallRecord r = call.record();
+    try {
+      if (r.costUsd == null) {
+        pricer().price(r, call.endpoint().vendor().pricingPrefixes());
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:pricing", "pricing failed; the call is recorded unpriced", t);
+    }
+    try {
+      OtelTelemetry t = telemetry;
+      if (t != null && call.span() != null) {
+        t.end(call.span(), r);
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:span-end", "could not end a span", t);
+    }
+    if (console != null) {
+      try {
+        console.report(r);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:console", "could not print the console line", t);
+      }
+    }
+  }
+
+  private PriceFunction pricer() {
+    PriceFunction p = pricer;
+    if (p == null) {
+      synchronized (this) {
+        p = pricer;
+        if (p == null) {
+          p = pricerFactory.get();
+          pricer = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  /** The telemetry, built on first use; null (for good) when it could not be built. */
+  OtelTelemetry telemetry() {
+    OtelTelemetry t = telemetry;
+    if (t != null || telemetryFailed) {
+      return t;
+    }
+    synchronized (this) {
+      if (telemetry == null && !telemetryFailed) {
+        try {
+          telemetry = telemetryFactory.get();
+        } catch (Throwable e) {
+          telemetryFailed = true;
+          TollgateLog.warn("OpenTelemetry could not be set up; LLM calls go on without spans and metrics", e);
+        }
+      }
+      return telemetry;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.provider.Endpoint;
+import dev.tollgate.provider.HeaderLookup;
+
+/**
+ * The one door from client adapters into the core. It lives in the bootstrap class loader,
+ * so inlined advice in any class loader (the JDK's platform loader, a Spring Boot fat-jar
+ * loader) reaches the same instance.
+ *
+ * <p>Besides the gateway it keeps two thread-local flags: <em>handling</em>, set while a
+ * handled call runs its transport, so that a request crossing two instrumented layers
+ * (a client built on another) is handled once, by the outermost; and <em>suppressed</em>,
+ * set while Tollgate builds its own HTTP clients (the OTLP exporter), which are never
+ * instrumented.
+ */
+public final class Tollgate {
+  private static volatile Gateway gateway;
+  private static final ThreadLocal<Boolean> HANDLING = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> SUPPRESSED = new ThreadLocal<>();
+
+  private Tollgate() {}
+
+  public static void install(Gateway g) {
+    gateway = g;
+  }
+
+  /** The installed gateway, or null when the agent is not active. */
+  public static Gateway gateway() {
+    return gateway;
+  }
+
+  /**
+   * The endpoint of a request, or null when it is not an LLM call, when Tollgate is not
+   * installed, or when this thread is already inside a handled call.
+   */
+  public static Endpoint recognize(String host, int port, String path, HeaderLookup headers) {
+    Gateway g = gateway;
+    if (g == null || HANDLING.get() != null) {
+      return null;
+    }
+    return g.recognize(host, port, path, headers);
+  }
+
+  /** Marks this thread as running a handled call's transport; returns the previous state. */
+  public static boolean enterHandling() {
+    boolean was = HANDLING.get() != null;
+    HANDLING.set(Boolean.TRUE);
+    return was;
+  }
+
+  public static void exitHandling(boolean previous) {
+    if (!previous) {
+      HANDLING.remove();
+    }
+  }
+
+  /** True while Tollgate builds its own clients on this thread; they are never wrapped. */
+  public static boolean isSuppressed() {
+    return SUPPRESSED.get() != null;
+  }
+
+  public static void runSuppressed(Runnable r) {
+    boolean was = SUPPRESSED.get() != null;
+    SUPPRESSED.set(Boolean.TRUE);
+    try {
+      r.run();
+    } finally {
+      if (!was) {
+        SUPPRESSED.remove();
+      }
+    }
+  }
+}

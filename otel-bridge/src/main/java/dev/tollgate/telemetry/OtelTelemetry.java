@@ -1,0 +1,141 @@
+package dev.tollgate.telemetry;
+
+import static dev.tollgate.telemetry.GenAiAttributes.*;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleCounter;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to record: one CLIENT span per logical LLM call and the GenAI metrics, through an
+ * {@link OpenTelemetry} instance (Tollgate's own autoconfigured SDK in the agent, an
+ * in-memory SDK in tests).
+ *
+ * <p>The span starts when the call starts (with the attributes samplers should see) and
+ * ends when the last response byte has passed; everything else is set at the end from the
+ * finished {@link CallRecord}.
+ */
+public final class OtelTelemetry {
+  static final List<Double> DURATION_BUCKETS = List.of(
+      0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+  static final List<Long> TOKEN_BUCKETS = List.of(
+      1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L,
+      16777216L, 67108864L);
+
+  private final Tracer tracer;
+  private final LongHistogram tokenUsage;
+  private final DoubleHistogram duration;
+  private final DoubleHistogram timeToFirstChunk;
+  private final DoubleCounter cost;
+  private final LongCounter requests;
+
+  public OtelTelemetry(OpenTelemetry otel) {
+    this.tracer = otel.getTracer(INSTRUMENTATION_SCOPE, TollgateVersion.VERSION);
+    Meter meter = otel.getMeter(INSTRUMENTATION_SCOPE);
+    this.tokenUsage = meter.histogramBuilder(METRIC_TOKEN_USAGE)
+        .setDescription("Number of input and output tokens used")
+        .setUnit("{token}")
+        .ofLongs()
+        .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
+        .build();
+    this.duration = meter.histogramBuilder(METRIC_OPERATION_DURATION)
+        .setDescription("GenAI operation duration")
+        .setUnit("s")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    this.timeToFirstChunk = meter.histogramBuilder(METRIC_TIME_TO_FIRST_CHUNK)
+        .setDescription("Time to receive the first chunk of a streamed response")
+        .setUnit("s")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    this.cost = meter.counterBuilder(METRIC_COST)
+        .setDescription("What the provider charged for LLM calls, from the price table")
+        .setUnit("USD")
+        .ofDoubles()
+        .build();
+    this.requests = meter.counterBuilder(METRIC_REQUESTS)
+        .setDescription("LLM calls handled by Tollgate")
+        .setUnit("{request}")
+        .build();
+  }
+
+  /** Starts the call's span as a child of the current context. */
+  public CallSpan start(CallRecord r) {
+    Span span = tracer.spanBuilder(CallAttributes.spanName(r))
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(Context.current())
+        .setStartTimestamp(r.startEpochNanos, TimeUnit.NANOSECONDS)
+        .setAllAttributes(CallAttributes.start(r))
+        .startSpan();
+    return new CallSpan(span);
+  }
+
+  /** Ends the span with everything the record knows, and records the metrics. */
+  public void end(CallSpan callSpan, CallRecord r) {
+    Span span = callSpan.span;
+    String nameNow = CallAttributes.spanName(r);
+    span.updateName(nameNow);
+    span.setAllAttributes(CallAttributes.start(r));
+    span.setAllAttributes(CallAttributes.end(r));
+    if (r.errorType != null) {
+      span.setStatus(StatusCode.ERROR);
+    }
+    long endEpochNanos = r.startEpochNanos + (r.endNanos - r.startNanos);
+    span.end(endEpochNanos, TimeUnit.NANOSECONDS);
+    recordMetrics(r);
+  }
+
+  private void recordMetrics(CallRecord r) {
+    Attributes base = CallAttributes.metricBase(r).build();
+    if (r.inputTokens != null) {
+      tokenUsage.record(r.inputTokens, base.toBuilder().put(TOKEN_TYPE, "input").build());
+    }
+    if (r.outputTokens != null) {
+      tokenUsage.record(r.outputTokens, base.toBuilder().put(TOKEN_TYPE, "output").build());
+    }
+    AttributesBuilder withError = base.toBuilder();
+    if (r.errorType != null) {
+      withError.put(ERROR_TYPE, r.errorType);
+    }
+    duration.record(r.durationSeconds(), withError.build());
+    if (Boolean.TRUE.equals(r.stream) && r.firstChunkNanos != 0) {
+      timeToFirstChunk.record(r.timeToFirstChunkSeconds(), base);
+    }
+    if (r.costUsd != null) {
+      cost.add(r.costUsd, base);
+    }
+    AttributesBuilder req = Attributes.builder()
+        .put(PROVIDER_NAME, r.provider == null ? "unknown" : r.provider);
+    if (r.requestModel != null) {
+      req.put(REQUEST_MODEL, r.requestModel);
+    }
+    if (r.statusCode > 0) {
+      req.put(HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode);
+    }
+    if (r.errorType != null) {
+      req.put(ERROR_TYPE, r.errorType);
+    }
+    requests.add(1, req.build());
+  }
+
+  /** The handle of one started call span. */
+  public static final class CallSpan {
+    final Span span;
+
+    CallSpan(Span span) {
+      this.span = span;
+    }
+  }
+}
