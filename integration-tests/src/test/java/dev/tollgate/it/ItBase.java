@@ -94,9 +94,25 @@ abstract class ItBase {
     assertProviderSawTheSame(plain, agent, true);
 
     ReceivedSpan span = awaitOneSpan(agent.app());
-    TelemetryChecks.assertLlmSpan(span, call, new CallContext(scenario, agent.app().runId(), agent.port()));
-    TelemetryChecks.assertLlmMetrics(awaitMetrics(agent.app(), List.of(call)), List.of(call));
-    assertNoSecretLeaks(agent.app());
+    allOf(
+        () -> TelemetryChecks.assertLlmSpan(span, call, new CallContext(scenario, agent.app().runId(), agent.port())),
+        () -> TelemetryChecks.assertLlmMetrics(awaitMetrics(agent.app(), List.of(call)), List.of(call)),
+        () -> assertNoSecretLeaks(agent.app()));
+  }
+
+  /** Runs every check and fails once with all their failures, so one run shows everything that is missing. */
+  static void allOf(Runnable... checks) {
+    List<String> failures = new java.util.ArrayList<>();
+    for (Runnable check : checks) {
+      try {
+        check.run();
+      } catch (AssertionError e) {
+        failures.add(e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(String.join("\n\n", failures));
+    }
   }
 
   static void assertExitedCleanly(AppRun run) {
@@ -161,11 +177,18 @@ abstract class ItBase {
     return TelemetryChecks.byStart(spans);
   }
 
+  /**
+   * The run's metrics: waits for the first export of the run, then briefly for the rest of the
+   * expected instruments (one shutdown flush normally brings them all at once).
+   */
   static List<ReceivedMetric> awaitMetrics(AppRun run, List<ExpectedCall> calls) {
     Set<String> names = TelemetryChecks.expectedMetricNames(calls);
-    return OTLP.await(() -> OTLP.metricsWithResourceAttribute(AppRunner.RUN_RESOURCE_ATTRIBUTE, run.runId()),
+    java.util.function.Supplier<List<ReceivedMetric>> query =
+        () -> OTLP.metricsWithResourceAttribute(AppRunner.RUN_RESOURCE_ATTRIBUTE, run.runId());
+    OTLP.await(query, list -> !list.isEmpty(), EXPORT_WAIT);
+    return OTLP.await(query,
         list -> list.stream().map(ReceivedMetric::name).collect(java.util.stream.Collectors.toSet()).containsAll(names),
-        EXPORT_WAIT);
+        Duration.ofSeconds(2));
   }
 
   /** Nothing at all was exported for this run (after a quiet period). */

@@ -158,7 +158,7 @@ public final class OpenAiJavaApp {
   private static void print(Response response) {
     System.out.println("id: " + response.id());
     System.out.println("model: " + modelName(response.model()));
-    response.status().ifPresent(s -> System.out.println("status: " + s.asString()));
+    response.status().ifPresent(s -> System.out.println("response status: " + s.asString()));
     response.output().forEach(item -> item.message().ifPresent(m -> m.content().forEach(c ->
         c.outputText().ifPresent(t -> System.out.println("output_text: \"" + t.text() + "\"")))));
     response.usage().ifPresent(u -> System.out.println("usage: input=" + u.inputTokens()

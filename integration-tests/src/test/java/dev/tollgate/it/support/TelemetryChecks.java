@@ -28,70 +28,83 @@ public final class TelemetryChecks {
   public static void assertLlmSpan(ReceivedSpan span, ExpectedCall call, CallContext ctx) {
     SoftAssertions soft = new SoftAssertions();
     checkLlmSpan(soft, span, call, ctx);
-    soft.assertAll();
+    report(soft, "in the exported " + span);
+  }
+
+  /** One failure listing every mismatch, one line each, under a header naming what was checked. */
+  private static void report(SoftAssertions soft, String what) {
+    List<AssertionError> errors = soft.assertionErrorsCollected();
+    if (!errors.isEmpty()) {
+      throw new AssertionError(errors.size() + " mismatch(es) " + what + "\n" + errors.stream()
+          .map(e -> "  - " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\n\\s*", " "))
+          .collect(Collectors.joining("\n")));
+    }
   }
 
   static void checkLlmSpan(SoftAssertions soft, ReceivedSpan span, ExpectedCall call, CallContext ctx) {
     Attrs a = span.attrs();
-    String where = "\n in " + span;
-    soft.assertThat(span.name()).as("span name" + where).isEqualTo(call.spanName());
-    soft.assertThat(span.kind()).as("span kind" + where).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
-    soft.assertThat(span.scopeName()).as("instrumentation scope" + where).isEqualTo(SCOPE);
+    soft.assertThat(span.name()).as("span name").isEqualTo(call.spanName());
+    soft.assertThat(span.kind()).as("span kind").isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    soft.assertThat(span.scopeName()).as("instrumentation scope").isEqualTo(SCOPE);
 
-    soft.assertThat(a.str("gen_ai.operation.name")).as("gen_ai.operation.name" + where).isEqualTo(call.operation());
-    soft.assertThat(a.str("gen_ai.provider.name")).as("gen_ai.provider.name" + where).isEqualTo("openai");
-    soft.assertThat(a.str("gen_ai.request.model")).as("gen_ai.request.model" + where).isEqualTo(call.requestModel());
-    soft.assertThat(a.str("gen_ai.response.model")).as("gen_ai.response.model" + where).isEqualTo(call.responseModel());
+    soft.assertThat(a.str("gen_ai.operation.name")).as("gen_ai.operation.name").isEqualTo(call.operation());
+    soft.assertThat(a.str("gen_ai.provider.name")).as("gen_ai.provider.name").isEqualTo("openai");
+    soft.assertThat(a.str("gen_ai.request.model")).as("gen_ai.request.model").isEqualTo(call.requestModel());
+    soft.assertThat(a.str("gen_ai.response.model")).as("gen_ai.response.model").isEqualTo(call.responseModel());
     if (call.responseId() != null) {
-      soft.assertThat(a.str("gen_ai.response.id")).as("gen_ai.response.id" + where).isEqualTo(call.responseId());
+      soft.assertThat(a.str("gen_ai.response.id")).as("gen_ai.response.id").isEqualTo(call.responseId());
     }
-    soft.assertThat(a.lng("gen_ai.usage.input_tokens")).as("gen_ai.usage.input_tokens" + where).isEqualTo(call.inputTokens());
+    soft.assertThat(a.lng("gen_ai.usage.input_tokens")).as("gen_ai.usage.input_tokens").isEqualTo(call.inputTokens());
     if (call.outputTokens() != null) {
-      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens" + where).isEqualTo(call.outputTokens());
+      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens").isEqualTo(call.outputTokens());
     } else {
-      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens (none reported)" + where)
+      soft.assertThat(a.lng("gen_ai.usage.output_tokens")).as("gen_ai.usage.output_tokens (none reported)")
           .isIn(null, 0L);
     }
     if (call.finishReasons() != null) {
-      soft.assertThat(a.strings("gen_ai.response.finish_reasons")).as("gen_ai.response.finish_reasons" + where)
+      soft.assertThat(a.strings("gen_ai.response.finish_reasons")).as("gen_ai.response.finish_reasons")
           .isEqualTo(call.finishReasons());
     }
     if (call.stream()) {
-      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream" + where).isTrue();
+      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream").isTrue();
       Double ttfc = a.dbl("gen_ai.response.time_to_first_chunk");
-      soft.assertThat(ttfc).as("gen_ai.response.time_to_first_chunk (seconds)" + where).isNotNull();
+      soft.assertThat(ttfc).as("gen_ai.response.time_to_first_chunk (seconds)").isNotNull();
       if (ttfc != null) {
-        soft.assertThat(ttfc).as("time_to_first_chunk within the span" + where).isGreaterThan(0.0)
+        soft.assertThat(ttfc).as("time_to_first_chunk within the span").isGreaterThan(0.0)
             .isLessThanOrEqualTo(span.durationSeconds() + 1e-3);
       }
     } else {
-      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream on a non-streaming call" + where)
+      soft.assertThat(a.bool("gen_ai.request.stream")).as("gen_ai.request.stream on a non-streaming call")
           .isIn(null, false);
     }
 
-    soft.assertThat(a.str("server.address")).as("server.address" + where).isEqualTo("127.0.0.1");
-    soft.assertThat(a.lng("server.port")).as("server.port" + where).isEqualTo((long) ctx.serverPort());
-    soft.assertThat(a.lng("http.response.status_code")).as("http.response.status_code" + where).isEqualTo(200L);
-    soft.assertThat(a.has("error.type")).as("error.type on a successful call" + where).isFalse();
-    soft.assertThat(a.str("user.id")).as("user.id (from Helicone-User-Id)" + where).isEqualTo("demo-user");
-    soft.assertThat(a.str("session.id")).as("session.id (from Helicone-Session-Id)" + where).isEqualTo("demo-session");
-    soft.assertThat(a.str("tollgate.property.scenario")).as("tollgate.property.scenario (from Helicone-Property-Scenario)" + where)
+    soft.assertThat(a.str("server.address")).as("server.address").isEqualTo("127.0.0.1");
+    soft.assertThat(a.lng("server.port")).as("server.port").isEqualTo((long) ctx.serverPort());
+    soft.assertThat(a.lng("http.response.status_code")).as("http.response.status_code").isEqualTo(200L);
+    soft.assertThat(a.has("error.type")).as("error.type on a successful call").isFalse();
+    soft.assertThat(a.str("user.id")).as("user.id (from Helicone-User-Id)").isEqualTo("demo-user");
+    soft.assertThat(a.str("session.id")).as("session.id (from Helicone-Session-Id)").isEqualTo("demo-session");
+    soft.assertThat(a.str("tollgate.property.scenario")).as("tollgate.property.scenario (from Helicone-Property-Scenario)")
         .isEqualTo(ctx.scenario());
-    soft.assertThat(a.str(AppRunner.RUN_SPAN_ATTRIBUTE)).as(AppRunner.RUN_SPAN_ATTRIBUTE + where).isEqualTo(ctx.runId());
+    soft.assertThat(a.str(AppRunner.RUN_SPAN_ATTRIBUTE)).as(AppRunner.RUN_SPAN_ATTRIBUTE).isEqualTo(ctx.runId());
     call.rateLimits().forEach((suffix, value) -> soft.assertThat(a.lng("tollgate.ratelimit." + suffix))
-        .as("tollgate.ratelimit." + suffix + where).isEqualTo(value));
+        .as("tollgate.ratelimit." + suffix).isEqualTo(value));
 
     PriceTable.Price price;
     try {
       price = PriceTable.bundled().lookup(call.responseModel());
     } catch (AssertionError e) {
-      soft.fail(e.getMessage() + " (so tollgate.cost.usd = " + a.dbl("tollgate.cost.usd") + " cannot be checked)" + where);
+      soft.fail(e.getMessage() + " (so tollgate.cost.usd = " + a.dbl("tollgate.cost.usd") + " cannot be checked)");
       return;
     }
     double cost = price.cost(call.inputTokens(), call.cachedInputTokens(), call.outputTokens() == null ? 0 : call.outputTokens());
-    soft.assertThat(a.dbl("tollgate.cost.usd")).as("tollgate.cost.usd (priced by " + price + ")" + where)
-        .isNotNull().isCloseTo(cost, Offset.offset(1e-12));
-    soft.assertThat(a.str("tollgate.pricing.model")).as("tollgate.pricing.model" + where).isEqualTo(price.key());
+    Double actualCost = a.dbl("tollgate.cost.usd");
+    if (actualCost == null) {
+      soft.fail("tollgate.cost.usd is missing; expected " + cost + " (priced by " + price + ")");
+    } else {
+      soft.assertThat(actualCost).as("tollgate.cost.usd (priced by " + price + ")").isCloseTo(cost, Offset.offset(1e-12));
+    }
+    soft.assertThat(a.str("tollgate.pricing.model")).as("tollgate.pricing.model").isEqualTo(price.key());
   }
 
   public static double expectedCost(ExpectedCall call) {
@@ -120,12 +133,15 @@ public final class TelemetryChecks {
     SoftAssertions soft = new SoftAssertions();
     for (String name : expectedMetricNames(calls)) {
       ReceivedMetric metric = latest.get(name);
-      soft.assertThat(metric.scopeName()).as("scope of " + metric).isEqualTo(SCOPE);
+      soft.assertThat(metric.scopeName()).as("scope of " + name).isEqualTo(SCOPE);
     }
+    soft.assertThat(metrics.stream().map(ReceivedMetric::scopeName).distinct().toList())
+        .as("instrumentation scopes of every exported metric (no relocated 'dev.tollgate.shaded.' names leak out)")
+        .noneMatch(scope -> scope.startsWith("dev.tollgate.shaded."));
 
     ReceivedMetric requests = latest.get("tollgate.client.requests");
     soft.assertThat(requests.points().stream().mapToDouble(ReceivedMetric.Point::value).sum())
-        .as("tollgate.client.requests total: " + requests).isEqualTo((double) calls.size());
+        .as("tollgate.client.requests total").isEqualTo((double) calls.size());
     Set<String> models = calls.stream().map(ExpectedCall::requestModel).collect(Collectors.toSet());
     for (ReceivedMetric.Point p : requests.points()) {
       soft.assertThat(p.attrs().str("gen_ai.provider.name")).as("gen_ai.provider.name on " + requests).isEqualTo("openai");
@@ -135,15 +151,15 @@ public final class TelemetryChecks {
 
     ReceivedMetric duration = latest.get("gen_ai.client.operation.duration");
     soft.assertThat(duration.points().stream().mapToLong(ReceivedMetric.Point::count).sum())
-        .as("gen_ai.client.operation.duration count: " + duration).isEqualTo(calls.size());
+        .as("gen_ai.client.operation.duration count").isEqualTo(calls.size());
 
     ReceivedMetric tokens = latest.get("gen_ai.client.token.usage");
     long input = calls.stream().mapToLong(ExpectedCall::inputTokens).sum();
     long output = calls.stream().mapToLong(c -> c.outputTokens() == null ? 0 : c.outputTokens()).sum();
-    soft.assertThat(sumWhere(tokens, "input")).as("gen_ai.client.token.usage sum for gen_ai.token.type=input: " + tokens)
+    soft.assertThat(sumWhere(tokens, "input")).as("gen_ai.client.token.usage sum for gen_ai.token.type=input")
         .isEqualTo((double) input);
     if (output > 0) {
-      soft.assertThat(sumWhere(tokens, "output")).as("gen_ai.client.token.usage sum for gen_ai.token.type=output: " + tokens)
+      soft.assertThat(sumWhere(tokens, "output")).as("gen_ai.client.token.usage sum for gen_ai.token.type=output")
           .isEqualTo((double) output);
     }
 
@@ -151,12 +167,13 @@ public final class TelemetryChecks {
     try {
       double expected = calls.stream().mapToDouble(TelemetryChecks::expectedCost).sum();
       soft.assertThat(cost.points().stream().mapToDouble(ReceivedMetric.Point::value).sum())
-          .as("tollgate.client.cost total: " + cost).isCloseTo(expected, Offset.offset(1e-9));
+          .as("tollgate.client.cost total").isCloseTo(expected, Offset.offset(1e-9));
     } catch (AssertionError e) {
       soft.fail(e.getMessage() + " (so " + cost + " cannot be checked)");
     }
     soft.assertThat(cost.metric().getUnit()).as("unit of tollgate.client.cost").isEqualTo("USD");
-    soft.assertAll();
+    report(soft, "in the exported metrics:\n    " + latest.values().stream().map(String::valueOf)
+        .collect(Collectors.joining("\n    ")) + "\n");
   }
 
   private static double sumWhere(ReceivedMetric metric, String tokenType) {
