@@ -3,6 +3,7 @@ package dev.tollgate.provider;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.tollgate.telemetry.CallRecord;
 import java.io.IOException;
@@ -25,11 +26,14 @@ final class Json {
 
   /**
    * Shared, thread-safe. Field names are canonicalised (cached) but not {@code intern()}ed into
-   * the JVM string pool; parse errors never quote the source (bodies may hold secrets).
+   * the JVM string pool; parse errors never quote the source (bodies may hold secrets); one
+   * string value can't exceed the largest body we parse (8 MiB), so a hostile body can't make
+   * the streaming parsers hold more.
    */
   static final JsonFactory FACTORY = JsonFactory.builder()
       .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
       .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(8 << 20).build())
       .build();
 
   static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
