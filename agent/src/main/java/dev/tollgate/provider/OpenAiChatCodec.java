@@ -218,13 +218,13 @@ public final class OpenAiChatCodec implements ProviderCodec {
             m.name = Json.stringValue(p);
             break;
           case "content":
-            readContent(p, content);
+            OpenAiContent.readContent(p, content);
             break;
           case "tool_call_id":
             toolCallId = Json.stringValue(p);
             break;
           case "tool_calls":
-            toolCalls = readToolCalls(p);
+            toolCalls = OpenAiContent.readToolCalls(p);
             break;
           default:
             p.skipChildren();
@@ -246,122 +246,6 @@ public final class OpenAiChatCodec implements ProviderCodec {
         m.parts.addAll(toolCalls);
       }
       out.add(m);
-    }
-    return out;
-  }
-
-  /** A message {@code content}: a string, or an array of typed parts. */
-  static void readContent(JsonParser p, List<Part> into) throws Exception {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_STRING) {
-      into.add(Part.text(p.getText()));
-      return;
-    }
-    if (!Json.enterArray(p)) {
-      return;
-    }
-    while (Json.nextElement(p)) {
-      if (p.currentToken() == JsonToken.VALUE_STRING) {
-        into.add(Part.text(p.getText()));
-        continue;
-      }
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      String type = null;
-      String text = null;
-      String imageUrl = null;
-      String audioData = null;
-      String audioFormat = null;
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        switch (f) {
-          case "type":
-            type = Json.stringValue(p);
-            break;
-          case "text":
-          case "refusal":
-            text = Json.stringValue(p);
-            break;
-          case "image_url":
-            if (p.currentToken() == JsonToken.START_OBJECT) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("url")) {
-                  imageUrl = Json.stringValue(p);
-                } else {
-                  p.skipChildren();
-                }
-              }
-            } else {
-              imageUrl = Json.stringValue(p);
-            }
-            break;
-          case "input_audio":
-            if (Json.enterObject(p)) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("data")) {
-                  audioData = Json.stringValue(p);
-                } else if (g.equals("format")) {
-                  audioFormat = Json.stringValue(p);
-                } else {
-                  p.skipChildren();
-                }
-              }
-            }
-            break;
-          default:
-            p.skipChildren();
-        }
-      }
-      if (text != null && (type == null || type.equals("text") || type.equals("refusal"))) {
-        into.add(Part.text(text));
-      } else if (imageUrl != null) {
-        into.add(Part.image(imageUrl));
-      } else if (audioData != null) {
-        Part a = new Part(GenAiMessages.BLOB);
-        a.modality = "audio";
-        a.mimeType = audioFormat != null ? "audio/" + audioFormat : null;
-        a.content = audioData;
-        into.add(a);
-      } else if (type != null) {
-        into.add(new Part(type)); // a part we don't model (file, ...): its type only
-      }
-    }
-  }
-
-  /** {@code tool_calls: [{id, type, function: {name, arguments}}]} as tool_call parts. */
-  static List<Part> readToolCalls(JsonParser p) throws Exception {
-    if (!Json.enterArray(p)) {
-      return null;
-    }
-    List<Part> out = new ArrayList<>(2);
-    while (Json.nextElement(p)) {
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      Part call = Part.toolCall(null, null, null);
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        if (f.equals("id")) {
-          call.id = Json.stringValue(p);
-        } else if (f.equals("function") && Json.enterObject(p)) {
-          String g;
-          while ((g = Json.nextField(p)) != null) {
-            if (g.equals("name")) {
-              call.name = Json.stringValue(p);
-            } else if (g.equals("arguments")) {
-              call.arguments = Json.stringValue(p);
-            } else {
-              p.skipChildren();
-            }
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-      out.add(call);
     }
     return out;
   }
