@@ -163,6 +163,18 @@ final class Json {
     return out.isEmpty() ? null : out;
   }
 
+  /**
+   * The current value as compact JSON text (for tool-call arguments that arrive as objects);
+   * only used under content capture.
+   */
+  static String rawValue(JsonParser p) throws IOException {
+    java.io.StringWriter w = new java.io.StringWriter(64);
+    try (com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(w)) {
+      g.copyCurrentStructure(p);
+    }
+    return w.toString();
+  }
+
   /** True when {@code text} is exactly one JSON value (used to keep tool arguments structured). */
   static boolean isSingleValue(String text) {
     if (text == null || text.isEmpty()) {
