@@ -67,7 +67,6 @@ final class SseDecoder {
   private String cachedName;
 
   private int droppedEvents;
-  private long dispatchedEvents;
   private boolean finished;
 
   SseDecoder(Listener listener) {
@@ -145,10 +144,6 @@ final class SseDecoder {
   /** Events dropped because their data went over the bound. */
   int droppedEvents() {
     return droppedEvents;
-  }
-
-  long dispatchedEvents() {
-    return dispatchedEvents;
   }
 
   private void appendLine(byte[] bytes, int offset, int length) {
@@ -255,7 +250,6 @@ final class SseDecoder {
       if (dropping) {
         droppedEvents++;
       } else if (hasData) {
-        dispatchedEvents++;
         listener.onEvent(name(), data, dataLength);
       }
     } finally {
