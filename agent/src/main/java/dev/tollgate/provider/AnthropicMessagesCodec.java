@@ -325,8 +325,11 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
             record.warn(CODEC + ": provider reported an error in the stream");
           }
           return;
+        case "message_stop":
+          streamFinished = true;
+          return;
         default:
-          return; // ping, content_block_stop, message_stop
+          return; // ping, content_block_stop
       }
       try (JsonParser p = Json.parser(data, 0, length)) {
         p.nextToken();

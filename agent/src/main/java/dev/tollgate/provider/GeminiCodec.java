@@ -488,6 +488,9 @@ public final class GeminiCodec implements ProviderCodec {
           continue;
         }
         Candidate c = candidate(index);
+        if (finish != null) {
+          streamFinished = true;
+        }
         if (finish != null && !finish.equals(c.finishReason)) {
           c.finishReason = finish;
           publishFinishReasons();

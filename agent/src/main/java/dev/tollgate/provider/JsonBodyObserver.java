@@ -19,6 +19,12 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
   private boolean ignored;
   private boolean ended;
   private boolean eventFailed;
+  /**
+   * Set by a codec when the stream's own end marker arrived ({@code [DONE]},
+   * {@code response.completed}, {@code message_stop}, a finish reason). An SDK that stops
+   * reading and closes the body right after it has not cut the stream.
+   */
+  protected boolean streamFinished;
 
   JsonBodyObserver(CallRecord record, String codec, boolean eventStream) {
     this.record = record;
@@ -93,7 +99,7 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
         if (sse.droppedEvents() > 0) {
           record.warn(codec + ": " + sse.droppedEvents() + " stream event(s) over the size bound dropped");
         }
-        if (cut || !complete) {
+        if (cut || (!complete && !streamFinished)) {
           record.warn(codec + ": stream truncated");
           ok = false;
         }

@@ -314,6 +314,7 @@ public final class OpenAiChatCodec implements ProviderCodec {
     @Override
     void readEvent(String event, byte[] data, int length) throws Exception {
       if (isDoneTrimmed(data, length)) {
+        streamFinished = true;
         return;
       }
       try (JsonParser p = Json.parser(data, 0, length)) {

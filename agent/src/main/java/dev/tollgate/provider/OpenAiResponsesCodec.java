@@ -252,6 +252,7 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
         case "response.completed":
         case "response.incomplete":
         case "response.failed":
+          streamFinished = true;
           readResponseField(data, length, true);
           break;
         case "response.created":

@@ -356,6 +356,18 @@ class OpenAiChatCodecTest {
   }
 
   @Test
+  void streamClosedByTheClientRightAfterDoneIsNotTruncated() {
+    // openai-java stops reading at [DONE] and closes the body before the connection's end
+    Wire.Exchange x = Wire.first("openai/chat-stream-include-usage.wiremock.yaml");
+    for (Feed.Chunking c : Feed.ALL) {
+      CallRecord r = Feed.run(codec, ok(), utf8(x.responseText()), true, c, false);
+      assertThat(r.inputTokens).isEqualTo(22L);
+      assertThat(r.finishReasons).containsExactly("stop");
+      assertThat(r.warnings).isEmpty();
+    }
+  }
+
+  @Test
   void streamEndingWithoutBlankLineIsTruncatedEvenIfTheClientSaysComplete() {
     String body = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{}}]}\n\n"
         + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}";
