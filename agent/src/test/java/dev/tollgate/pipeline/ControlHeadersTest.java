@@ -38,6 +38,15 @@ class ControlHeadersTest {
   }
 
   @Test
+  void aPropertyWithoutANameIsRemovedButNotRecorded() {
+    ControlHeaders c = ControlHeaders.builder().accept("Helicone-Property-", "orphan").build();
+
+    assertThat(c.any()).as("still a control header, so it is stripped").isTrue();
+    assertThat(c.properties()).isEmpty();
+    assertThat(c.policyHeaders()).isEmpty();
+  }
+
+  @Test
   void userAndSessionHeaders() {
     ControlHeaders c = ControlHeaders.builder()
         .accept("Helicone-User-Id", "alice@example.com")
