@@ -20,19 +20,30 @@ public final class Durations {
     }
     long n = Long.parseLong(s.substring(0, i));
     String unit = s.substring(i).trim();
+    long millisPerUnit;
     switch (unit) {
       case "ms":
-        return n;
+        millisPerUnit = 1L;
+        break;
       case "s":
-        return n * 1_000L;
+        millisPerUnit = 1_000L;
+        break;
       case "m":
-        return n * 60_000L;
+        millisPerUnit = 60_000L;
+        break;
       case "h":
-        return n * 3_600_000L;
+        millisPerUnit = 3_600_000L;
+        break;
       case "d":
-        return n * 86_400_000L;
+        millisPerUnit = 86_400_000L;
+        break;
       default:
         throw new IllegalArgumentException("unknown unit in duration '" + text + "' (use ms, s, m, h or d)");
+    }
+    try {
+      return Math.multiplyExact(n, millisPerUnit);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("duration too large: '" + text + "'");
     }
   }
 }

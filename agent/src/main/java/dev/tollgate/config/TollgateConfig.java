@@ -68,7 +68,7 @@ public final class TollgateConfig {
   public static TollgateConfig of(Map<String, String> settings) {
     Map<String, String> props = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
-      if (k.startsWith("tollgate.properties.")) {
+      if (k.startsWith("tollgate.properties.") && k.length() > "tollgate.properties.".length()) {
         props.put(k.substring("tollgate.properties.".length()), v);
       }
     });

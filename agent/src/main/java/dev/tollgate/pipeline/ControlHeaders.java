@@ -122,7 +122,10 @@ public final class ControlHeaders {
       usedHelicone |= helicone;
       String suffix = name.substring(helicone ? HELICONE.length() : TOLLGATE.length());
       String lower = suffix.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("property-") && lower.length() > "property-".length()) {
+      if (lower.startsWith("property-")) {
+        if (lower.length() == "property-".length()) {
+          return this; // a property without a name: removed, not recorded
+        }
         if (properties == null) {
           properties = new LinkedHashMap<>();
         }

@@ -8,16 +8,18 @@ final class ResponseHeaders {
   private ResponseHeaders() {}
 
   static void readRateLimits(HeaderLookup h, CallRecord r) {
-    r.rateLimitRequests = number(h.first("x-ratelimit-limit-requests"));
-    r.rateLimitRemainingRequests = number(h.first("x-ratelimit-remaining-requests"));
-    r.rateLimitTokens = number(h.first("x-ratelimit-limit-tokens"));
-    r.rateLimitRemainingTokens = number(h.first("x-ratelimit-remaining-tokens"));
-    if (r.rateLimitRequests == null) {
-      r.rateLimitRequests = number(h.first("anthropic-ratelimit-requests-limit"));
-      r.rateLimitRemainingRequests = number(h.first("anthropic-ratelimit-requests-remaining"));
-      r.rateLimitTokens = number(h.first("anthropic-ratelimit-tokens-limit"));
-      r.rateLimitRemainingTokens = number(h.first("anthropic-ratelimit-tokens-remaining"));
-    }
+    // per field: a provider may send only some of them (Azure OpenAI sends the remaining
+    // counts without the limits)
+    r.rateLimitRequests = number(h, "x-ratelimit-limit-requests", "anthropic-ratelimit-requests-limit");
+    r.rateLimitRemainingRequests =
+        number(h, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
+    r.rateLimitTokens = number(h, "x-ratelimit-limit-tokens", "anthropic-ratelimit-tokens-limit");
+    r.rateLimitRemainingTokens = number(h, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
+  }
+
+  private static Long number(HeaderLookup h, String openAiName, String anthropicName) {
+    Long n = number(h.first(openAiName));
+    return n != null ? n : number(h.first(anthropicName));
   }
 
   /** A non-negative integer header value, or null when absent or not a number. */

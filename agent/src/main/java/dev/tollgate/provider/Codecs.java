@@ -1,36 +1,23 @@
 package dev.tollgate.provider;
 
-import dev.tollgate.telemetry.CallRecord;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** One codec per wire format, created once. */
+/** One codec per wire format, created once; codecs are stateless and shared by all calls. */
 public final class Codecs {
   private final Map<WireFormat, ProviderCodec> byFormat = new EnumMap<>(WireFormat.class);
 
   public Codecs() {
-    for (WireFormat f : WireFormat.values()) {
-      byFormat.put(f, NOTHING);
-    }
+    OpenAiChatCodec chat = new OpenAiChatCodec();
+    byFormat.put(WireFormat.OPENAI_CHAT, chat);
+    byFormat.put(WireFormat.OPENAI_COMPLETIONS, chat);
+    byFormat.put(WireFormat.OPENAI_EMBEDDINGS, new OpenAiEmbeddingsCodec());
+    byFormat.put(WireFormat.OPENAI_RESPONSES, new OpenAiResponsesCodec());
+    byFormat.put(WireFormat.ANTHROPIC_MESSAGES, new AnthropicMessagesCodec());
+    byFormat.put(WireFormat.GEMINI_GENERATE_CONTENT, new GeminiCodec());
   }
 
   public ProviderCodec forFormat(WireFormat format) {
     return byFormat.get(format);
   }
-
-  private static final ProviderCodec NOTHING = new ProviderCodec() {
-    @Override
-    public void readRequest(String path, byte[] body, CallRecord record) {}
-
-    @Override
-    public ResponseObserver newResponseObserver(CallRecord record, boolean eventStream) {
-      return new ResponseObserver() {
-        @Override
-        public void onBytes(byte[] bytes, int offset, int length) {}
-
-        @Override
-        public void onEnd(boolean complete) {}
-      };
-    }
-  };
 }

@@ -1,0 +1,659 @@
+package dev.tollgate.provider;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.tollgate.provider.GenAiMessages.Message;
+import dev.tollgate.provider.GenAiMessages.Part;
+import dev.tollgate.provider.GenAiMessages.TextBudget;
+import dev.tollgate.telemetry.CallRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Anthropic Messages API ({@code /v1/messages}, operation {@code chat}).
+ *
+ * <p>Why usage is kept as components: Anthropic reports {@code input_tokens} without the cached
+ * part, next to {@code cache_read_input_tokens} and {@code cache_creation_input_tokens}, while
+ * {@code gen_ai.usage.input_tokens} must count every input token. In a stream the numbers come
+ * twice: {@code message_start} has the input side (and a provisional {@code output_tokens}),
+ * {@code message_delta} the final, cumulative {@code output_tokens} (newer API versions repeat
+ * the input side there too). Each component keeps its latest value and the record is recomputed
+ * as {@code input + cache_read + cache_creation}.
+ *
+ * <p>Stream events are dispatched on their {@code event:} name ({@code type} field when absent);
+ * {@code ping}, {@code content_block_stop} and {@code message_stop} are never parsed, and content
+ * deltas only under output capture.
+ */
+public final class AnthropicMessagesCodec implements ProviderCodec {
+  static final String CODEC = "anthropic";
+  private static final int MAX_BLOCKS = 1024;
+
+  public AnthropicMessagesCodec() {}
+
+  @Override
+  public void readRequest(String path, byte[] body, CallRecord record) {
+    if (record == null) {
+      return;
+    }
+    try {
+      if (record.operation == null) {
+        record.operation = "chat";
+      }
+      if (body == null || body.length == 0) {
+        return;
+      }
+      try (JsonParser p = Json.parser(body, 0, body.length)) {
+        p.nextToken();
+        if (!Json.enterObject(p)) {
+          record.warn(CODEC + ": request body is not a JSON object");
+          return;
+        }
+        String f;
+        while ((f = Json.nextField(p)) != null) {
+          if (ModelOnlyCodec.readAnthropicParameter(f, p, record)) {
+            continue;
+          }
+          switch (f) {
+            case "metadata":
+              if (Json.enterObject(p)) {
+                String g;
+                while ((g = Json.nextField(p)) != null) {
+                  String v = g.equals("user_id") ? Json.stringValue(p) : null;
+                  if (v != null && record.userId == null) {
+                    record.userId = v;
+                  } else {
+                    p.skipChildren();
+                  }
+                }
+              }
+              break;
+            case "system":
+              if (record.captureInput) {
+                List<Part> parts = new ArrayList<>(1);
+                readBlocks(p, parts);
+                if (!parts.isEmpty()) {
+                  record.systemInstructions = GenAiMessages.writePartList(parts);
+                }
+              } else {
+                p.skipChildren();
+              }
+              break;
+            case "messages":
+              if (record.captureInput) {
+                List<Message> input = readMessages(p);
+                if (input != null) {
+                  record.inputMessages = GenAiMessages.writeMessages(input, false);
+                }
+              } else {
+                p.skipChildren();
+              }
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+      }
+    } catch (Throwable t) {
+      Json.warn(record, CODEC, "unparsable request body", t);
+    }
+  }
+
+  @Override
+  public ResponseObserver newResponseObserver(CallRecord record, boolean eventStream) {
+    return new Observer(record, eventStream);
+  }
+
+  private static List<Message> readMessages(JsonParser p) throws Exception {
+    if (!Json.enterArray(p)) {
+      return null;
+    }
+    List<Message> out = new ArrayList<>();
+    while (Json.nextElement(p)) {
+      if (!Json.enterObject(p)) {
+        continue;
+      }
+      Message m = new Message(null);
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("role")) {
+          m.role = Json.stringValue(p);
+        } else if (f.equals("content")) {
+          readBlocks(p, m.parts);
+        } else {
+          p.skipChildren();
+        }
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Content: a string, or content blocks (text, image, tool_use, tool_result, thinking, ...). */
+  static void readBlocks(JsonParser p, List<Part> into) throws Exception {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      into.add(Part.text(p.getText()));
+      return;
+    }
+    if (!Json.enterArray(p)) {
+      return;
+    }
+    while (Json.nextElement(p)) {
+      if (Json.enterObject(p)) {
+        Part part = readBlock(p);
+        if (part != null) {
+          into.add(part);
+        }
+      }
+    }
+  }
+
+  private static Part readBlock(JsonParser p) throws Exception {
+    String type = null;
+    String text = null;
+    String id = null;
+    String name = null;
+    String input = null;
+    String toolUseId = null;
+    List<Part> result = null;
+    Part source = null;
+    String f;
+    while ((f = Json.nextField(p)) != null) {
+      switch (f) {
+        case "type":
+          type = Json.stringValue(p);
+          break;
+        case "text":
+        case "thinking":
+          text = Json.stringValue(p);
+          break;
+        case "id":
+          id = Json.stringValue(p);
+          break;
+        case "name":
+          name = Json.stringValue(p);
+          break;
+        case "input":
+          input = Json.rawValue(p);
+          break;
+        case "tool_use_id":
+          toolUseId = Json.stringValue(p);
+          break;
+        case "content": // tool_result
+          result = new ArrayList<>(1);
+          readBlocks(p, result);
+          break;
+        case "source":
+          source = readSource(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (type == null) {
+      return null;
+    }
+    switch (type) {
+      case "text":
+        return text != null ? Part.text(text) : null;
+      case "thinking": {
+        Part r = new Part(GenAiMessages.REASONING);
+        r.content = text;
+        return r;
+      }
+      case "tool_use":
+      case "server_tool_use":
+        return Part.toolCall(id, name, input);
+      case "tool_result": {
+        StringBuilder sb = new StringBuilder();
+        if (result != null) {
+          for (Part r : result) {
+            if (GenAiMessages.TEXT.equals(r.type) && r.content != null) {
+              sb.append(r.content);
+            }
+          }
+        }
+        return Part.toolCallResponse(toolUseId, sb.toString());
+      }
+      case "image":
+        return source != null ? source : new Part("image");
+      default:
+        return new Part(type); // document, redacted_thinking, ...: the type only
+    }
+  }
+
+  /** An image {@code source}: base64 data, a URL, or an uploaded file. */
+  private static Part readSource(JsonParser p) throws Exception {
+    if (!Json.enterObject(p)) {
+      return null;
+    }
+    String type = null;
+    String mediaType = null;
+    String data = null;
+    String url = null;
+    String fileId = null;
+    String f;
+    while ((f = Json.nextField(p)) != null) {
+      switch (f) {
+        case "type":
+          type = Json.stringValue(p);
+          break;
+        case "media_type":
+          mediaType = Json.stringValue(p);
+          break;
+        case "data":
+          data = Json.stringValue(p);
+          break;
+        case "url":
+          url = Json.stringValue(p);
+          break;
+        case "file_id":
+          fileId = Json.stringValue(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    Part part;
+    if ("base64".equals(type) && data != null) {
+      part = new Part(GenAiMessages.BLOB);
+      part.mimeType = mediaType;
+      part.content = data;
+    } else if (url != null) {
+      part = new Part(GenAiMessages.URI);
+      part.uri = url;
+    } else if (fileId != null) {
+      part = new Part(GenAiMessages.FILE_DATA);
+      part.fileId = fileId;
+    } else {
+      return null;
+    }
+    part.modality = "image";
+    return part;
+  }
+
+  /** One content block of the answer, assembled from a plain body or stream deltas. */
+  private static final class Block {
+    String type;
+    String id;
+    String name;
+    StringBuilder text;
+    String startInput;
+  }
+
+  static final class Observer extends JsonBodyObserver {
+    private final boolean capture;
+    private final TextBudget budget;
+    private final List<Block> blocks = new ArrayList<>(2);
+    private Long input;
+    private Long cacheRead;
+    private Long cacheCreation;
+    private Long output;
+    private String stopReason;
+    private boolean errorWarned;
+
+    Observer(CallRecord record, boolean eventStream) {
+      super(record, CODEC, eventStream);
+      this.capture = record.captureOutput;
+      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
+    }
+
+    @Override
+    void readBody(JsonParser p) throws Exception {
+      p.nextToken();
+      readMessage(p, true);
+    }
+
+    @Override
+    void readEvent(String event, byte[] data, int length) throws Exception {
+      String type = event != null && !event.equals("message") ? event : peekType(data, length);
+      if (type == null) {
+        return;
+      }
+      switch (type) {
+        case "message_start":
+        case "message_delta":
+          break;
+        case "content_block_start":
+        case "content_block_delta":
+          if (!capture) {
+            return;
+          }
+          break;
+        case "error":
+          if (!errorWarned) {
+            errorWarned = true;
+            record.warn(CODEC + ": provider reported an error in the stream");
+          }
+          return;
+        case "message_stop":
+          streamFinished = true;
+          return;
+        default:
+          return; // ping, content_block_stop
+      }
+      try (JsonParser p = Json.parser(data, 0, length)) {
+        p.nextToken();
+        if (!Json.enterObject(p)) {
+          return;
+        }
+        int index = -1;
+        String f;
+        while ((f = Json.nextField(p)) != null) {
+          switch (f) {
+            case "message": // message_start
+              readMessage(p, false);
+              break;
+            case "delta":
+              if (type.equals("message_delta")) {
+                readMessageDelta(p);
+              } else {
+                readBlockDelta(p, index);
+              }
+              break;
+            case "usage": // message_delta
+              readUsage(p);
+              break;
+            case "index": {
+              Long v = Json.longValue(p);
+              index = v != null && v >= 0 && v < MAX_BLOCKS ? v.intValue() : -1;
+              break;
+            }
+            case "content_block":
+              readBlockStart(p, index);
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+      }
+    }
+
+    private static String peekType(byte[] data, int length) throws Exception {
+      try (JsonParser p = Json.parser(data, 0, length)) {
+        p.nextToken();
+        if (!Json.enterObject(p)) {
+          return null;
+        }
+        String f;
+        while ((f = Json.nextField(p)) != null) {
+          if (f.equals("type")) {
+            return Json.stringValue(p);
+          }
+          p.skipChildren();
+        }
+        return null;
+      }
+    }
+
+    /** A whole message (plain body) or the one in message_start. */
+    private void readMessage(JsonParser p, boolean plain) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "id": {
+            String v = Json.stringValue(p);
+            if (v != null) {
+              record.responseId = v;
+            }
+            break;
+          }
+          case "model": {
+            String v = Json.stringValue(p);
+            if (v != null) {
+              record.responseModel = v;
+            }
+            break;
+          }
+          case "stop_reason":
+            setStopReason(Json.stringValue(p));
+            break;
+          case "usage":
+            readUsage(p);
+            break;
+          case "content":
+            if (plain && capture && Json.enterArray(p)) {
+              while (Json.nextElement(p)) {
+                if (Json.enterObject(p)) {
+                  readWholeBlock(p);
+                }
+              }
+            } else {
+              p.skipChildren();
+            }
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    }
+
+    private void readWholeBlock(JsonParser p) throws Exception {
+      Block b = new Block();
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "type":
+            b.type = Json.stringValue(p);
+            break;
+          case "text":
+          case "thinking":
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+              b.text = budget.append(b.text, p.getText());
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case "id":
+            b.id = Json.stringValue(p);
+            break;
+          case "name":
+            b.name = Json.stringValue(p);
+            break;
+          case "input":
+            b.startInput = Json.rawValue(p);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+      blocks.add(b);
+    }
+
+    private void readMessageDelta(JsonParser p) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("stop_reason")) {
+          setStopReason(Json.stringValue(p));
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+
+    private void setStopReason(String reason) {
+      if (reason != null && !reason.equals(stopReason)) {
+        stopReason = reason;
+        List<String> one = new ArrayList<>(1);
+        one.add(reason);
+        record.finishReasons = one;
+      }
+    }
+
+    private Block block(int index) {
+      if (index < 0) {
+        return null;
+      }
+      while (blocks.size() <= index) {
+        blocks.add(null);
+      }
+      Block b = blocks.get(index);
+      if (b == null) {
+        b = new Block();
+        blocks.set(index, b);
+      }
+      return b;
+    }
+
+    private void readBlockStart(JsonParser p, int index) throws Exception {
+      Block b = block(index);
+      if (b == null || !Json.enterObject(p)) {
+        p.skipChildren();
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "type":
+            b.type = Json.stringValue(p);
+            break;
+          case "id":
+            b.id = Json.stringValue(p);
+            break;
+          case "name":
+            b.name = Json.stringValue(p);
+            break;
+          case "text":
+          case "thinking":
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+              b.text = budget.append(b.text, p.getText());
+            } else {
+              p.skipChildren();
+            }
+            break;
+          case "input":
+            b.startInput = Json.rawValue(p);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    }
+
+    private void readBlockDelta(JsonParser p, int index) throws Exception {
+      Block b = block(index);
+      if (b == null || !Json.enterObject(p)) {
+        p.skipChildren();
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "text":           // text_delta
+          case "thinking":       // thinking_delta
+          case "partial_json":   // input_json_delta
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+              b.text = budget.append(b.text, p.getText());
+            } else {
+              p.skipChildren();
+            }
+            break;
+          default:
+            p.skipChildren(); // type, signature
+        }
+      }
+    }
+
+    private void readUsage(JsonParser p) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "input_tokens": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              input = v;
+            }
+            break;
+          }
+          case "cache_read_input_tokens": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              cacheRead = v;
+            }
+            break;
+          }
+          case "cache_creation_input_tokens": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              cacheCreation = v;
+            }
+            break;
+          }
+          case "output_tokens": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              output = v;
+            }
+            break;
+          }
+          default:
+            p.skipChildren();
+        }
+      }
+      publishUsage();
+    }
+
+    private void publishUsage() {
+      if (input != null) {
+        record.inputTokens = input + (cacheRead != null ? cacheRead : 0) + (cacheCreation != null ? cacheCreation : 0);
+      }
+      if (cacheRead != null) {
+        record.cacheReadTokens = cacheRead;
+      }
+      if (cacheCreation != null) {
+        record.cacheCreationTokens = cacheCreation;
+      }
+      if (output != null) {
+        record.outputTokens = output;
+      }
+    }
+
+    @Override
+    void finish(boolean complete) throws Exception {
+      if (!capture || blocks.isEmpty()) {
+        return;
+      }
+      Message m = new Message("assistant");
+      for (Block b : blocks) {
+        if (b == null || b.type == null) {
+          continue;
+        }
+        String text = b.text != null ? b.text.toString() : null;
+        switch (b.type) {
+          case "text":
+            if (text != null && !text.isEmpty()) {
+              m.parts.add(Part.text(text));
+            }
+            break;
+          case "thinking": {
+            Part r = new Part(GenAiMessages.REASONING);
+            r.content = text != null ? text : "";
+            m.parts.add(r);
+            break;
+          }
+          case "tool_use":
+          case "server_tool_use":
+            m.parts.add(Part.toolCall(b.id, b.name, text != null && !text.isEmpty() ? text : b.startInput));
+            break;
+          default:
+            m.parts.add(new Part(b.type));
+        }
+      }
+      m.finishReason = stopReason != null ? stopReason : (complete ? "unknown" : "error");
+      if (budget.truncated()) {
+        record.warn(CODEC + ": captured output truncated");
+      }
+      List<Message> out = new ArrayList<>(1);
+      out.add(m);
+      record.outputMessages = GenAiMessages.writeMessages(out, true);
+    }
+  }
+}

@@ -1,0 +1,647 @@
+package dev.tollgate.provider;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.tollgate.provider.GenAiMessages.Message;
+import dev.tollgate.provider.GenAiMessages.Part;
+import dev.tollgate.provider.GenAiMessages.TextBudget;
+import dev.tollgate.telemetry.CallRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gemini API and Vertex AI {@code generateContent} / {@code streamGenerateContent} (operation
+ * {@code generate_content}).
+ *
+ * <p>Why the odd corners: the model and the streaming choice live in the path, not the body; the
+ * REST surface accepts both {@code camelCase} and {@code snake_case} field names; SDKs asking
+ * for {@code enum-encoding=int} get {@code finishReason: 1} instead of {@code "STOP"} (mapped
+ * back to the names); a stream is either SSE ({@code alt=sse}, CRLF separated) or, without it, a
+ * JSON array of the same response objects, handled as a plain body.
+ *
+ * <p>Usage: {@code gen_ai.usage.output_tokens} = {@code candidatesTokenCount} +
+ * {@code thoughtsTokenCount} (Gemini counts thinking separately, semconv counts reasoning inside
+ * output; {@code totalTokenCount} confirms the sum); input = {@code promptTokenCount} (cached
+ * content included) + {@code toolUsePromptTokenCount}; cache read =
+ * {@code cachedContentTokenCount}. Each stream chunk may repeat usage; the last value wins.
+ */
+public final class GeminiCodec implements ProviderCodec {
+  static final String CODEC = "gemini";
+  private static final int MAX_CANDIDATES = 64;
+
+  /** google.ai.generativelanguage / Vertex FinishReason enum numbers, for int enum encoding. */
+  private static final String[] FINISH_REASONS = {
+      "FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION", "OTHER",
+      "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "MALFORMED_FUNCTION_CALL"};
+
+  public GeminiCodec() {}
+
+  @Override
+  public void readRequest(String path, byte[] body, CallRecord record) {
+    if (record == null) {
+      return;
+    }
+    try {
+      ModelOnlyCodec.GeminiPath.apply(path, record);
+      if (body == null || body.length == 0) {
+        return;
+      }
+      try (JsonParser p = Json.parser(body, 0, body.length)) {
+        p.nextToken();
+        if (!Json.enterObject(p)) {
+          record.warn(CODEC + ": request body is not a JSON object");
+          return;
+        }
+        String f;
+        while ((f = Json.nextField(p)) != null) {
+          switch (f) {
+            case "generationConfig":
+            case "generation_config":
+              readGenerationConfig(p, record);
+              break;
+            case "contents":
+              if (record.captureInput) {
+                List<Message> input = readContents(p);
+                if (input != null) {
+                  record.inputMessages = GenAiMessages.writeMessages(input, false);
+                }
+              } else {
+                p.skipChildren();
+              }
+              break;
+            case "systemInstruction":
+            case "system_instruction":
+              if (record.captureInput) {
+                List<Part> parts = new ArrayList<>(1);
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
+                  parts.add(Part.text(p.getText()));
+                } else if (Json.enterObject(p)) {
+                  String g;
+                  while ((g = Json.nextField(p)) != null) {
+                    if (g.equals("parts")) {
+                      readParts(p, parts);
+                    } else {
+                      p.skipChildren();
+                    }
+                  }
+                }
+                if (!parts.isEmpty()) {
+                  record.systemInstructions = GenAiMessages.writePartList(parts);
+                }
+              } else {
+                p.skipChildren();
+              }
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+      }
+    } catch (Throwable t) {
+      Json.warn(record, CODEC, "unparsable request body", t);
+    }
+  }
+
+  private static void readGenerationConfig(JsonParser p, CallRecord record) throws Exception {
+    if (!Json.enterObject(p)) {
+      return;
+    }
+    String f;
+    while ((f = Json.nextField(p)) != null) {
+      switch (f) {
+        case "temperature": {
+          Double v = Json.doubleValue(p);
+          if (v != null) {
+            record.temperature = v;
+          }
+          break;
+        }
+        case "topP":
+        case "top_p": {
+          Double v = Json.doubleValue(p);
+          if (v != null) {
+            record.topP = v;
+          }
+          break;
+        }
+        case "topK":
+        case "top_k": {
+          Double v = Json.doubleValue(p);
+          if (v != null) {
+            record.topK = v;
+          }
+          break;
+        }
+        case "maxOutputTokens":
+        case "max_output_tokens": {
+          Long v = Json.longValue(p);
+          if (v != null) {
+            record.maxTokens = v;
+          }
+          break;
+        }
+        case "stopSequences":
+        case "stop_sequences": {
+          List<String> v = Json.stringOrStrings(p, 16);
+          if (v != null) {
+            record.stopSequences = v;
+          }
+          break;
+        }
+        case "candidateCount":
+        case "candidate_count": {
+          Long v = Json.longValue(p);
+          if (v != null && v != 1L) {
+            record.choiceCount = v;
+          }
+          break;
+        }
+        case "seed": {
+          Long v = Json.longValue(p);
+          if (v != null) {
+            record.seed = v;
+          }
+          break;
+        }
+        case "presencePenalty":
+        case "presence_penalty": {
+          Double v = Json.doubleValue(p);
+          if (v != null) {
+            record.presencePenalty = v;
+          }
+          break;
+        }
+        case "frequencyPenalty":
+        case "frequency_penalty": {
+          Double v = Json.doubleValue(p);
+          if (v != null) {
+            record.frequencyPenalty = v;
+          }
+          break;
+        }
+        default:
+          p.skipChildren();
+      }
+    }
+  }
+
+  private static List<Message> readContents(JsonParser p) throws Exception {
+    if (!Json.enterArray(p)) {
+      return null;
+    }
+    List<Message> out = new ArrayList<>();
+    while (Json.nextElement(p)) {
+      if (!Json.enterObject(p)) {
+        continue;
+      }
+      Message m = new Message(null);
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("role")) {
+          m.role = role(Json.stringValue(p));
+        } else if (f.equals("parts")) {
+          readParts(p, m.parts);
+        } else {
+          p.skipChildren();
+        }
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Gemini says {@code model} where semconv says {@code assistant}. */
+  static String role(String role) {
+    if (role == null) {
+      return null;
+    }
+    switch (role) {
+      case "model":
+        return "assistant";
+      case "function":
+        return "tool";
+      default:
+        return role;
+    }
+  }
+
+  /** {@code parts: [{text, thought}, {inlineData}, {fileData}, {functionCall}, {functionResponse}]}. */
+  static void readParts(JsonParser p, List<Part> into) throws Exception {
+    if (!Json.enterArray(p)) {
+      return;
+    }
+    while (Json.nextElement(p)) {
+      if (!Json.enterObject(p)) {
+        continue;
+      }
+      Part part = null;
+      boolean thought = false;
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "text": {
+            String t = Json.stringValue(p);
+            if (t != null) {
+              part = Part.text(t);
+            }
+            break;
+          }
+          case "thought":
+            thought = Boolean.TRUE.equals(Json.booleanValue(p));
+            break;
+          case "inlineData":
+          case "inline_data":
+            part = readData(p, GenAiMessages.BLOB);
+            break;
+          case "fileData":
+          case "file_data":
+            part = readData(p, GenAiMessages.URI);
+            break;
+          case "functionCall":
+          case "function_call":
+            part = readFunction(p, true);
+            break;
+          case "functionResponse":
+          case "function_response":
+            part = readFunction(p, false);
+            break;
+          case "executableCode":
+          case "executable_code":
+            p.skipChildren();
+            part = new Part("executable_code");
+            break;
+          case "codeExecutionResult":
+          case "code_execution_result":
+            p.skipChildren();
+            part = new Part("code_execution_result");
+            break;
+          default:
+            p.skipChildren(); // thoughtSignature, videoMetadata, ...
+        }
+      }
+      if (part != null) {
+        if (thought && GenAiMessages.TEXT.equals(part.type)) {
+          Part r = new Part(GenAiMessages.REASONING);
+          r.content = part.content;
+          part = r;
+        }
+        into.add(part);
+      }
+    }
+  }
+
+  private static Part readData(JsonParser p, String type) throws Exception {
+    if (!Json.enterObject(p)) {
+      return null;
+    }
+    Part part = new Part(type);
+    String f;
+    while ((f = Json.nextField(p)) != null) {
+      switch (f) {
+        case "mimeType":
+        case "mime_type":
+          part.mimeType = Json.stringValue(p);
+          break;
+        case "data":
+          part.content = Json.stringValue(p);
+          break;
+        case "fileUri":
+        case "file_uri":
+          part.uri = Json.stringValue(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    String mime = part.mimeType;
+    if (mime != null) {
+      int slash = mime.indexOf('/');
+      String kind = slash > 0 ? mime.substring(0, slash) : mime;
+      if (kind.equals("image") || kind.equals("audio") || kind.equals("video")) {
+        part.modality = kind;
+      }
+    }
+    if (part.modality == null) {
+      part.modality = "file";
+    }
+    return part;
+  }
+
+  private static Part readFunction(JsonParser p, boolean call) throws Exception {
+    if (!Json.enterObject(p)) {
+      return null;
+    }
+    String id = null;
+    String name = null;
+    String payload = null;
+    String f;
+    while ((f = Json.nextField(p)) != null) {
+      switch (f) {
+        case "id":
+          id = Json.stringValue(p);
+          break;
+        case "name":
+          name = Json.stringValue(p);
+          break;
+        case "args":
+        case "response":
+          payload = Json.rawValue(p);
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (call) {
+      return Part.toolCall(id, name, payload);
+    }
+    Part r = Part.toolCallResponse(id, payload);
+    r.name = name;
+    return r;
+  }
+
+  @Override
+  public ResponseObserver newResponseObserver(CallRecord record, boolean eventStream) {
+    return new Observer(record, eventStream);
+  }
+
+  /** One candidate's state across stream chunks. */
+  private static final class Candidate {
+    String finishReason;
+    StringBuilder text;
+    StringBuilder thoughts;
+    List<Part> other;
+  }
+
+  static final class Observer extends JsonBodyObserver {
+    private final boolean capture;
+    private final TextBudget budget;
+    private final List<Candidate> candidates = new ArrayList<>(1);
+    private Long prompt;
+    private Long toolUsePrompt;
+    private Long output;
+    private Long thoughts;
+    private Long cached;
+
+    Observer(CallRecord record, boolean eventStream) {
+      super(record, CODEC, eventStream);
+      this.capture = record.captureOutput;
+      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
+    }
+
+    @Override
+    void readBody(JsonParser p) throws Exception {
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.START_ARRAY) { // streamGenerateContent without alt=sse
+        while (Json.nextElement(p)) {
+          readResponse(p);
+        }
+      } else {
+        readResponse(p);
+      }
+    }
+
+    @Override
+    void readEvent(String event, byte[] data, int length) throws Exception {
+      try (JsonParser p = Json.parser(data, 0, length)) {
+        p.nextToken();
+        readResponse(p);
+      }
+    }
+
+    private void readResponse(JsonParser p) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "responseId":
+          case "response_id":
+            if (record.responseId == null && p.currentToken() == JsonToken.VALUE_STRING) {
+              record.responseId = p.getText();
+            }
+            break;
+          case "modelVersion":
+          case "model_version":
+            if (record.responseModel == null && p.currentToken() == JsonToken.VALUE_STRING) {
+              record.responseModel = p.getText();
+            }
+            break;
+          case "candidates":
+            readCandidates(p);
+            break;
+          case "usageMetadata":
+          case "usage_metadata":
+            readUsage(p);
+            break;
+          default:
+            p.skipChildren(); // promptFeedback, createTime, ...
+        }
+      }
+    }
+
+    private void readCandidates(JsonParser p) throws Exception {
+      if (!Json.enterArray(p)) {
+        return;
+      }
+      int position = 0;
+      while (Json.nextElement(p)) {
+        int defaultIndex = position++;
+        if (!Json.enterObject(p)) {
+          continue;
+        }
+        int index = defaultIndex;
+        String finish = null;
+        List<Part> parts = null;
+        String f;
+        while ((f = Json.nextField(p)) != null) {
+          switch (f) {
+            case "index": {
+              Long v = Json.longValue(p);
+              index = v == null ? defaultIndex : (v >= 0 && v < MAX_CANDIDATES ? v.intValue() : -1);
+              break;
+            }
+            case "finishReason":
+            case "finish_reason":
+              finish = finishReason(p);
+              break;
+            case "content":
+              if (capture && Json.enterObject(p)) {
+                String g;
+                while ((g = Json.nextField(p)) != null) {
+                  if (g.equals("parts")) {
+                    parts = new ArrayList<>(1);
+                    readParts(p, parts);
+                  } else {
+                    p.skipChildren();
+                  }
+                }
+              } else {
+                p.skipChildren();
+              }
+              break;
+            default:
+              p.skipChildren();
+          }
+        }
+        if (index < 0 || (finish == null && parts == null)) {
+          continue;
+        }
+        Candidate c = candidate(index);
+        if (finish != null) {
+          streamFinished = true;
+        }
+        if (finish != null && !finish.equals(c.finishReason)) {
+          c.finishReason = finish;
+          publishFinishReasons();
+        }
+        if (parts != null) {
+          merge(c, parts);
+        }
+      }
+    }
+
+    private String finishReason(JsonParser p) throws Exception {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_NUMBER_INT) {
+        int n = p.getIntValue();
+        return n >= 0 && n < FINISH_REASONS.length ? FINISH_REASONS[n] : String.valueOf(n);
+      }
+      return Json.stringValue(p);
+    }
+
+    private Candidate candidate(int index) {
+      while (candidates.size() <= index) {
+        candidates.add(null);
+      }
+      Candidate c = candidates.get(index);
+      if (c == null) {
+        c = new Candidate();
+        candidates.set(index, c);
+      }
+      return c;
+    }
+
+    private void publishFinishReasons() {
+      List<String> reasons = new ArrayList<>(candidates.size());
+      for (Candidate c : candidates) {
+        if (c != null && c.finishReason != null) {
+          reasons.add(c.finishReason);
+        }
+      }
+      record.finishReasons = reasons;
+    }
+
+    /** Stream chunks split text anywhere: consecutive text (and thought) parts are joined. */
+    private void merge(Candidate c, List<Part> parts) {
+      for (Part part : parts) {
+        if (GenAiMessages.TEXT.equals(part.type)) {
+          c.text = budget.append(c.text, part.content);
+        } else if (GenAiMessages.REASONING.equals(part.type)) {
+          c.thoughts = budget.append(c.thoughts, part.content);
+        } else {
+          if (c.other == null) {
+            c.other = new ArrayList<>(2);
+          }
+          c.other.add(part);
+        }
+      }
+    }
+
+    private void readUsage(JsonParser p) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "promptTokenCount":
+          case "prompt_token_count": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              prompt = v;
+            }
+            break;
+          }
+          case "toolUsePromptTokenCount":
+          case "tool_use_prompt_token_count": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              toolUsePrompt = v;
+            }
+            break;
+          }
+          case "candidatesTokenCount":
+          case "candidates_token_count": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              output = v;
+            }
+            break;
+          }
+          case "thoughtsTokenCount":
+          case "thoughts_token_count": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              thoughts = v;
+            }
+            break;
+          }
+          case "cachedContentTokenCount":
+          case "cached_content_token_count": {
+            Long v = Json.longValue(p);
+            if (v != null) {
+              cached = v;
+            }
+            break;
+          }
+          default:
+            p.skipChildren(); // totalTokenCount, trafficType, *TokensDetails
+        }
+      }
+      if (prompt != null) {
+        record.inputTokens = prompt + (toolUsePrompt != null ? toolUsePrompt : 0);
+      }
+      if (output != null || thoughts != null) {
+        record.outputTokens = (output != null ? output : 0) + (thoughts != null ? thoughts : 0);
+      }
+      if (thoughts != null) {
+        record.reasoningTokens = thoughts;
+      }
+      if (cached != null) {
+        record.cacheReadTokens = cached;
+      }
+    }
+
+    @Override
+    void finish(boolean complete) throws Exception {
+      if (!capture || candidates.isEmpty()) {
+        return;
+      }
+      List<Message> out = new ArrayList<>(candidates.size());
+      for (Candidate c : candidates) {
+        if (c == null) {
+          continue;
+        }
+        Message m = new Message("assistant");
+        if (c.thoughts != null && c.thoughts.length() > 0) {
+          Part r = new Part(GenAiMessages.REASONING);
+          r.content = c.thoughts.toString();
+          m.parts.add(r);
+        }
+        if (c.text != null && c.text.length() > 0) {
+          m.parts.add(Part.text(c.text.toString()));
+        }
+        if (c.other != null) {
+          m.parts.addAll(c.other);
+        }
+        m.finishReason = c.finishReason != null ? c.finishReason : (complete ? "unknown" : "error");
+        out.add(m);
+      }
+      if (budget.truncated()) {
+        record.warn(CODEC + ": captured output truncated");
+      }
+      record.outputMessages = GenAiMessages.writeMessages(out, true);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.tollgate.provider;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The opt-in content attributes ({@code gen_ai.input.messages}, {@code gen_ai.output.messages},
+ * {@code gen_ai.system_instructions}) as JSON strings in the GenAI semconv message schemas.
+ *
+ * <p>Why a tiny model instead of writing while parsing: in provider JSON a message's
+ * {@code role} may come after its {@code content}, and the output of a stream is assembled from
+ * deltas, so parts are collected first and written once with a {@link JsonGenerator} (always
+ * valid JSON, whatever the content). Only used when content capture is on.
+ */
+final class GenAiMessages {
+  private GenAiMessages() {}
+
+  /** Part types of the semconv schema (plus our use of {@code uri} / {@code reasoning}). */
+  static final String TEXT = "text";
+  static final String TOOL_CALL = "tool_call";
+  static final String TOOL_CALL_RESPONSE = "tool_call_response";
+  static final String BLOB = "blob";
+  static final String URI = "uri";
+  static final String FILE_DATA = "file_data";
+  static final String REASONING = "reasoning";
+
+  /** One message part; unset fields are not written. */
+  static final class Part {
+    final String type;
+    String content;
+    String id;
+    String name;
+    String arguments;
+    String response;
+    String modality;
+    String mimeType;
+    String uri;
+    String fileId;
+
+    Part(String type) {
+      this.type = type;
+    }
+
+    static Part text(String text) {
+      Part p = new Part(TEXT);
+      p.content = text;
+      return p;
+    }
+
+    static Part toolCall(String id, String name, String arguments) {
+      Part p = new Part(TOOL_CALL);
+      p.id = id;
+      p.name = name;
+      p.arguments = arguments;
+      return p;
+    }
+
+    static Part toolCallResponse(String id, String response) {
+      Part p = new Part(TOOL_CALL_RESPONSE);
+      p.id = id;
+      p.response = response;
+      return p;
+    }
+
+    /**
+     * An image given by URL: a {@code data:} URL with base64 content becomes a {@code blob}
+     * part, any other URL a {@code uri} part.
+     */
+    static Part image(String url) {
+      if (url != null && url.startsWith("data:")) {
+        int comma = url.indexOf(',');
+        int semi = url.indexOf(';');
+        if (comma > 0 && semi > 0 && semi < comma && url.regionMatches(true, semi, ";base64", 0, 7)) {
+          Part p = new Part(BLOB);
+          p.modality = "image";
+          p.mimeType = semi > 5 ? url.substring(5, semi) : null;
+          p.content = url.substring(comma + 1);
+          return p;
+        }
+      }
+      Part p = new Part(URI);
+      p.modality = "image";
+      p.uri = url;
+      return p;
+    }
+  }
+
+  /** One chat message: role, parts, and (output messages only) the finish reason. */
+  static final class Message {
+    String role;
+    String name;
+    String finishReason;
+    final List<Part> parts = new ArrayList<>(2);
+
+    Message(String role) {
+      this.role = role;
+    }
+  }
+
+  /** {@code [{"role":...,"parts":[...]}, ...]}; output messages also carry finish_reason. */
+  static String writeMessages(List<Message> messages, boolean output) throws IOException {
+    StringWriter w = new StringWriter(256);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+      g.writeStartArray();
+      for (Message m : messages) {
+        g.writeStartObject();
+        g.writeStringField("role", m.role != null ? m.role : (output ? "assistant" : "user"));
+        writeParts(g, m.parts);
+        if (m.name != null) {
+          g.writeStringField("name", m.name);
+        }
+        if (output) {
+          g.writeStringField("finish_reason", m.finishReason != null ? m.finishReason : "");
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    return w.toString();
+  }
+
+  /** {@code [{"type":"text","content":...}, ...]} for gen_ai.system_instructions. */
+  static String writePartList(List<Part> parts) throws IOException {
+    StringWriter w = new StringWriter(128);
+    try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+      g.writeStartArray();
+      for (Part p : parts) {
+        writePart(g, p);
+      }
+      g.writeEndArray();
+    }
+    return w.toString();
+  }
+
+  private static void writeParts(JsonGenerator g, List<Part> parts) throws IOException {
+    g.writeArrayFieldStart("parts");
+    for (Part p : parts) {
+      writePart(g, p);
+    }
+    g.writeEndArray();
+  }
+
+  private static void writePart(JsonGenerator g, Part p) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", p.type);
+    if (p.id != null) {
+      g.writeStringField("id", p.id);
+    }
+    if (TOOL_CALL.equals(p.type)) {
+      g.writeStringField("name", p.name != null ? p.name : "");
+      if (p.arguments != null) {
+        g.writeFieldName("arguments");
+        // OpenAI sends arguments as a JSON text; keep it structured when it is valid JSON
+        if (Json.isSingleValue(p.arguments)) {
+          g.writeRawValue(p.arguments.trim());
+        } else {
+          g.writeString(p.arguments);
+        }
+      }
+    } else if (p.name != null) {
+      g.writeStringField("name", p.name);
+    }
+    if (TOOL_CALL_RESPONSE.equals(p.type)) {
+      g.writeFieldName("response");
+      if (p.response != null) {
+        g.writeString(p.response);
+      } else {
+        g.writeNull();
+      }
+    }
+    if (p.modality != null) {
+      g.writeStringField("modality", p.modality);
+    }
+    if (p.mimeType != null) {
+      g.writeStringField("mime_type", p.mimeType);
+    }
+    if (p.uri != null) {
+      g.writeStringField("uri", p.uri);
+    }
+    if (p.fileId != null) {
+      g.writeStringField("file_id", p.fileId);
+    }
+    if (p.content != null) {
+      g.writeStringField("content", p.content);
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * A budget of captured characters for one response, so accumulating stream deltas can't grow
+   * without bound. Text past the budget is dropped and {@link #truncated()} says so.
+   */
+  static final class TextBudget {
+    static final int DEFAULT_CHARS = 1 << 20;
+    private int remaining;
+    private boolean truncated;
+
+    TextBudget(int chars) {
+      this.remaining = chars;
+    }
+
+    /** Appends as much of {@code s} as the budget allows; returns the builder (created lazily). */
+    StringBuilder append(StringBuilder sb, String s) {
+      if (s == null || s.isEmpty()) {
+        return sb;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(Math.min(256, Math.max(16, s.length())));
+      }
+      if (s.length() <= remaining) {
+        sb.append(s);
+        remaining -= s.length();
+      } else {
+        if (remaining > 0) {
+          sb.append(s, 0, remaining);
+          remaining = 0;
+        }
+        truncated = true;
+      }
+      return sb;
+    }
+
+    boolean truncated() {
+      return truncated;
+    }
+  }
+}
