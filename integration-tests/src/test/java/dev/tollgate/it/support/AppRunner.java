@@ -159,6 +159,8 @@ public final class AppRunner {
       }
       long wallMillis = (System.nanoTime() - start) / 1_000_000;
       int exit = finished ? process.exitValue() : -1;
+      Files.writeString(outputDir.resolve("result.txt"),
+          "exit=" + exit + (finished ? "" : " (timed out, killed)") + "\nwall-ms=" + wallMillis + "\n");
       return new AppRun(runId, apiKey, agent, List.copyOf(command), exit, !finished, Files.readAllBytes(stdout),
           Files.readString(stderr, StandardCharsets.UTF_8), wallMillis, outputDir);
     } catch (IOException e) {
