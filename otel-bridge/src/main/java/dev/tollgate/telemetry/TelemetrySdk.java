@@ -1,8 +1,10 @@
 package dev.tollgate.telemetry;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -15,7 +17,7 @@ import java.util.logging.Logger;
  * Builds Tollgate's own OpenTelemetry SDK with the SDK's autoconfiguration, so every
  * {@code otel.*} property and {@code OTEL_*} variable works exactly as the SDK defines it.
  *
- * <p>Three things differ from a plain {@code AutoConfiguredOpenTelemetrySdk.initialize()}:
+ * <p>Four things differ from a plain {@code AutoConfiguredOpenTelemetrySdk.initialize()}:
  * <ul>
  *   <li>defaults: OTLP over http/protobuf (the JDK sender is the only one shipped) and no
  *       log exporter; the user's settings still win;
@@ -23,6 +25,7 @@ import java.util.logging.Logger;
  *       collector can't hold the application's exit hostage;
  *   <li>the SDK's own java.util.logging output (e.g. "Failed to export spans" on every batch
  *       when the collector is down) is routed to one warning per kind.
+ *   <li>only Tollgate's own metrics are exported, not the SDK's reports on itself.
  * </ul>
  * The SDK is never registered as the global OpenTelemetry: the application's own
  * OpenTelemetry (if any) stays untouched.
@@ -43,14 +46,38 @@ public final class TelemetrySdk {
     AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults)
         .setServiceClassLoader(serviceLoader)
+        .addMetricExporterCustomizer((exporter, config) -> new OwnScopeMetricExporter(exporter))
         .disableShutdownHook()
         .build();
     OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
-    Thread hook = new Thread(() -> sdk.shutdown().join(shutdownTimeoutMillis, TimeUnit.MILLISECONDS),
-        "tollgate-telemetry-shutdown");
-    hook.setDaemon(true);
-    Runtime.getRuntime().addShutdownHook(hook);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAtExit(sdk, shutdownTimeoutMillis),
+        "tollgate-telemetry-exit"));
     return sdk;
+  }
+
+  /**
+   * Exports what is pending and waits at most {@code timeoutMillis}. The SDK's own
+   * {@code shutdown()} is not used: it blocks inside (the metric reader joins its last export
+   * for the full exporter timeout, retries included), which would hold the JVM's exit hostage
+   * to a dead collector. The flush runs on a daemon thread; the hook only waits for it, and
+   * hardly at all when the collector refused the last connection.
+   */
+  static void flushAtExit(OpenTelemetrySdk sdk, long configuredTimeoutMillis) {
+    // a collector that refused the last connection is not waited for, and nothing is retried
+    UrlConnectionHttpSender.exiting();
+    long timeoutMillis = UrlConnectionHttpSender.lastConnectRefused()
+        ? Math.min(configuredTimeoutMillis, 100) : configuredTimeoutMillis;
+    Thread flusher = new Thread(() -> CompletableResultCode.ofAll(List.of(
+            sdk.getSdkTracerProvider().forceFlush(),
+            sdk.getSdkMeterProvider().forceFlush()))
+        .join(timeoutMillis, TimeUnit.MILLISECONDS), "tollgate-telemetry-flush");
+    flusher.setDaemon(true);
+    flusher.start();
+    try {
+      flusher.join(timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void routeSdkLogging(BiConsumer<String, String> warnOnce) {

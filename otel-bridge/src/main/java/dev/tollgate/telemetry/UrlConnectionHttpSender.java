@@ -38,6 +38,11 @@ import javax.net.ssl.HttpsURLConnection;
 final class UrlConnectionHttpSender implements HttpSender {
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
+  /** The last attempt to reach a collector was refused (see {@link TelemetrySdk#flushAtExit}). */
+  private static volatile boolean lastConnectRefused;
+  /** The JVM is exiting: one attempt per export, no backoff (see {@link TelemetrySdk#flushAtExit}). */
+  private static volatile boolean exiting;
+
   private final HttpSenderConfig config;
   private final ExecutorService executor;
   private final boolean ownExecutor;
@@ -71,14 +76,21 @@ final class UrlConnectionHttpSender implements HttpSender {
     long backoffNanos = retry == null ? 0 : retry.getInitialBackoff().toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
-        HttpResponse response = post(body);
+        HttpResponse response;
+        try {
+          response = post(body);
+          lastConnectRefused = false;
+        } catch (ConnectException e) {
+          lastConnectRefused = true;
+          throw e;
+        }
         int s = response.getStatusCode();
         boolean retryable = s == 429 || s == 502 || s == 503 || s == 504;
-        if (!retryable || attempt >= maxAttempts) {
+        if (!retryable || attempt >= maxAttempts || exiting) {
           return response;
         }
       } catch (IOException e) {
-        if (attempt >= maxAttempts || !retryable(retry, e)) {
+        if (attempt >= maxAttempts || exiting || !retryable(retry, e)) {
           throw e;
         }
       }
@@ -86,6 +98,14 @@ final class UrlConnectionHttpSender implements HttpSender {
       TimeUnit.NANOSECONDS.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, cap)));
       backoffNanos = (long) (backoffNanos * retry.getBackoffMultiplier());
     }
+  }
+
+  static void exiting() {
+    exiting = true;
+  }
+
+  static boolean lastConnectRefused() {
+    return lastConnectRefused;
   }
 
   private static boolean retryable(RetryPolicy retry, IOException e) {
