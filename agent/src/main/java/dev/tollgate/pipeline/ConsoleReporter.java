@@ -36,8 +36,10 @@ final class ConsoleReporter {
     }
     b.append(" in ").append(Math.round(r.durationSeconds() * 1000)).append(" ms");
     if (r.inputTokens != null || r.outputTokens != null) {
-      b.append(", tokens ").append(r.inputTokens == null ? "?" : r.inputTokens)
-          .append(" in / ").append(r.outputTokens == null ? "?" : r.outputTokens).append(" out");
+      b.append(", tokens ").append(r.inputTokens == null ? "?" : r.inputTokens).append(" in");
+      if (r.outputTokens != null) {
+        b.append(" / ").append(r.outputTokens).append(" out");
+      }
       if (r.cacheReadTokens != null && r.cacheReadTokens > 0) {
         b.append(" (").append(r.cacheReadTokens).append(" cached)");
       }

@@ -105,11 +105,11 @@ class ConsoleReporterTest {
   }
 
   @Test
-  void onlyOneSideOfUsage() {
+  void embeddingsReportInputTokensOnly() {
     CallRecord r = priced();
     r.outputTokens = null;
     r.cacheReadTokens = null;
-    assertThat(ConsoleReporter.format(r)).contains("tokens 120 in / ? out").doesNotContain("cached");
+    assertThat(ConsoleReporter.format(r)).contains("tokens 120 in,").doesNotContain(" out").doesNotContain("cached");
   }
 
   @Test
