@@ -30,6 +30,7 @@ public final class JdkHttpClientInstrumentation implements Instrumentation {
   public static final List<String> HELPERS = List.of(
       "dev.tollgate.instrumentation.jdkhttp.TollgateHttpClient",
       "dev.tollgate.instrumentation.jdkhttp.TollgateHttpClient$Prepared",
+      "dev.tollgate.instrumentation.jdkhttp.TollgateHttpClient$Recognized",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber$1",

@@ -63,7 +63,8 @@ public final class TollgateHttpClient extends HttpClient {
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    Prepared p = prepare(request, true);
+    Recognized r = recognize(request);
+    Prepared p = r == null ? null : r.prepare(r.bodyNow(BODY_WAIT_SECONDS));
     if (p == null) {
       return delegate.send(request, handler);
     }
@@ -86,17 +87,40 @@ public final class TollgateHttpClient extends HttpClient {
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
       HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
-    Prepared p = prepare(request, false);
-    if (p == null) {
-      return pushPromiseHandler == null ? delegate.sendAsync(request, handler)
-          : delegate.sendAsync(request, handler, pushPromiseHandler);
+    Recognized r = recognize(request);
+    if (r == null) {
+      return sendAsyncUntouched(request, handler, pushPromiseHandler);
     }
+    if (r.body != null && !r.body.isDone()) {
+      // an asynchronous body publisher: it was subscribed to once already, so the request can
+      // only go out with the collected bytes; nothing blocks the calling thread meanwhile
+      return r.body.handle((bytes, error) -> bytes).thenCompose(bytes -> {
+        Prepared p = bytes == null ? null : r.prepare(bytes);
+        if (p != null) {
+          return sendAsyncHandled(p, handler, pushPromiseHandler);
+        }
+        HttpRequest untouched = bytes == null ? request : HttpRequest.newBuilder(request, (n, v) -> true)
+            .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        return sendAsyncUntouched(untouched, handler, pushPromiseHandler);
+      });
+    }
+    Prepared p = r.prepare(r.bodyNow(0));
+    return p == null ? sendAsyncUntouched(request, handler, pushPromiseHandler)
+        : sendAsyncHandled(p, handler, pushPromiseHandler);
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> sendAsyncUntouched(HttpRequest request,
+      HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+    return pushPromiseHandler == null ? delegate.sendAsync(request, handler)
+        : delegate.sendAsync(request, handler, pushPromiseHandler);
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> sendAsyncHandled(Prepared p, HttpResponse.BodyHandler<T> handler,
+      HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
     CompletableFuture<HttpResponse<T>> cf;
     boolean was = Tollgate.enterHandling();
     try {
-      TeeBodyHandler<T> tee = new TeeBodyHandler<>(handler, p.call);
-      cf = pushPromiseHandler == null ? delegate.sendAsync(p.request, tee)
-          : delegate.sendAsync(p.request, tee, pushPromiseHandler);
+      cf = sendAsyncUntouched(p.request, new TeeBodyHandler<>(handler, p.call), pushPromiseHandler);
     } catch (RuntimeException | Error e) {
       p.call.onError(e);
       throw e;
@@ -104,9 +128,9 @@ public final class TollgateHttpClient extends HttpClient {
       Tollgate.exitHandling(was);
     }
     // a side branch: the application keeps the client's own future (cancel still reaches it)
-    cf.whenComplete((r, t) -> {
-      if (t != null) {
-        p.call.onError(t);
+    cf.whenComplete((response, error) -> {
+      if (error != null) {
+        p.call.onError(error);
       }
     });
     return cf;
@@ -123,10 +147,11 @@ public final class TollgateHttpClient extends HttpClient {
   }
 
   /**
-   * Null when the request is not an LLM call, or when anything goes wrong before the call
-   * starts (then the application's request goes out exactly as it was).
+   * Null when the request is not an LLM call or anything goes wrong (then the application's
+   * request goes out exactly as it was). Reading the body starts here: the JDK's own
+   * publishers deliver at once; another publisher may complete later.
    */
-  private static Prepared prepare(HttpRequest request, boolean mayBlock) {
+  private static Recognized recognize(HttpRequest request) {
     try {
       URI uri = request.uri();
       String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -135,40 +160,82 @@ public final class TollgateHttpClient extends HttpClient {
       if (endpoint == null) {
         return null;
       }
-      Gateway gateway = Tollgate.gateway();
       ControlHeaders.Builder control = ControlHeaders.builder();
       for (Map.Entry<String, List<String>> h : request.headers().map().entrySet()) {
         if (!h.getValue().isEmpty()) {
           control.accept(h.getKey(), h.getValue().get(0));
         }
       }
-      ControlHeaders controls = control.build();
-      byte[] body = null;
       Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
-      if (publisher.isPresent()) {
-        CompletableFuture<byte[]> collected = BodyCollector.collect(publisher.get());
-        if (!collected.isDone() && !mayBlock) {
-          TollgateLog.warnOnce("jdkhttp:async-body", "an asynchronous request body publisher was not read; "
-              + "such LLM calls are observed without their request body");
-        }
-        body = collected.isDone() || mayBlock ? collected.get(BODY_WAIT_SECONDS, TimeUnit.SECONDS) : null;
-        if (body == null) {
-          return null;
-        }
-      }
-      boolean strip = controls.any() && !endpoint.observeOnly();
-      HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> !strip || !ControlHeaders.isControlHeader(name));
-      if (body != null) {
-        b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(body));
-      }
-      HttpRequest out = b.build();
-      int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-      byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
-      return new Prepared(out, gateway.start(endpoint, uri.getHost(), port, path, controls, observed));
+      CompletableFuture<byte[]> body = publisher.isPresent() ? BodyCollector.collect(publisher.get()) : null;
+      return new Recognized(request, endpoint, control.build(), path, body);
     } catch (Throwable t) {
-      TollgateLog.warnOnce("jdkhttp:prepare:" + t.getClass().getName(),
+      TollgateLog.warnOnce("jdkhttp:recognize:" + t.getClass().getName(),
           "could not prepare an LLM call on java.net.http.HttpClient; it goes out untouched", t);
       return null;
+    }
+  }
+
+  /** An LLM request whose body is being read. */
+  private static final class Recognized {
+    final HttpRequest original;
+    final Endpoint endpoint;
+    final ControlHeaders controls;
+    final String path;
+    final CompletableFuture<byte[]> body;
+
+    Recognized(HttpRequest original, Endpoint endpoint, ControlHeaders controls, String path,
+        CompletableFuture<byte[]> body) {
+      this.original = original;
+      this.endpoint = endpoint;
+      this.controls = controls;
+      this.path = path;
+      this.body = body;
+    }
+
+    /** The body, waiting up to {@code seconds} for it; null when there is none (or it failed). */
+    byte[] bodyNow(long seconds) {
+      if (body == null) {
+        return null;
+      }
+      try {
+        return seconds > 0 ? body.get(seconds, TimeUnit.SECONDS) : body.getNow(null);
+      } catch (Exception e) {
+        return null;
+      }
+    }
+
+    /**
+     * The request as it leaves the JVM (the body as a repeatable copy, control headers
+     * dropped) and its call; null when it can't be built, so the caller sends the original.
+     */
+    Prepared prepare(byte[] bytes) {
+      try {
+        if (body != null && bytes == null) {
+          TollgateLog.warnOnce("jdkhttp:body", "the body of an LLM request could not be read; "
+              + "such calls go out untouched and unobserved");
+          return null;
+        }
+        HttpRequest out = request(bytes);
+        URI uri = original.uri();
+        int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        byte[] observed = bytes != null && bytes.length <= MAX_OBSERVED_BODY ? bytes : new byte[0];
+        LlmCall call = Tollgate.gateway().start(endpoint, uri.getHost(), port, path, controls, observed);
+        return new Prepared(out, call);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("jdkhttp:prepare:" + t.getClass().getName(),
+            "could not prepare an LLM call on java.net.http.HttpClient; it goes out untouched", t);
+        return null;
+      }
+    }
+
+    private HttpRequest request(byte[] bytes) {
+      boolean strip = controls.any() && !endpoint.observeOnly();
+      HttpRequest.Builder b = HttpRequest.newBuilder(original, (name, value) -> !strip || !ControlHeaders.isControlHeader(name));
+      if (bytes != null) {
+        b.method(original.method(), HttpRequest.BodyPublishers.ofByteArray(bytes));
+      }
+      return b.build();
     }
   }
 
