@@ -39,13 +39,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
@@ -58,9 +53,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
               if (Json.enterObject(p)) {
                 String g;
                 while ((g = Json.nextField(p)) != null) {
-                  String v = g.equals("user_id") ? Json.stringValue(p) : null;
-                  if (v != null && record.userId == null) {
-                    record.userId = v;
+                  if (g.equals("user_id")) {
+                    RequestParams.user(p, record);
                   } else {
                     p.skipChildren();
                   }

@@ -43,13 +43,8 @@ public final class GeminiCodec implements ProviderCodec {
     }
     try {
       ModelOnlyCodec.GeminiPath.apply(path, record);
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
@@ -109,76 +104,40 @@ public final class GeminiCodec implements ProviderCodec {
     String f;
     while ((f = Json.nextField(p)) != null) {
       switch (f) {
-        case "temperature": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.temperature = v;
-          }
+        case "temperature":
+          RequestParams.temperature(p, record);
           break;
-        }
         case "topP":
-        case "top_p": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.topP = v;
-          }
+        case "top_p":
+          RequestParams.topP(p, record);
           break;
-        }
         case "topK":
-        case "top_k": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.topK = v;
-          }
+        case "top_k":
+          RequestParams.topK(p, record);
           break;
-        }
         case "maxOutputTokens":
-        case "max_output_tokens": {
-          Long v = Json.longValue(p);
-          if (v != null) {
-            record.maxTokens = v;
-          }
+        case "max_output_tokens":
+          RequestParams.maxTokens(p, record);
           break;
-        }
         case "stopSequences":
-        case "stop_sequences": {
-          List<String> v = Json.stringOrStrings(p, 16);
-          if (v != null) {
-            record.stopSequences = v;
-          }
+        case "stop_sequences":
+          RequestParams.stopSequences(p, record);
           break;
-        }
         case "candidateCount":
-        case "candidate_count": {
-          Long v = Json.longValue(p);
-          if (v != null && v != 1L) {
-            record.choiceCount = v;
-          }
+        case "candidate_count":
+          RequestParams.choiceCount(p, record);
           break;
-        }
-        case "seed": {
-          Long v = Json.longValue(p);
-          if (v != null) {
-            record.seed = v;
-          }
+        case "seed":
+          RequestParams.seed(p, record);
           break;
-        }
         case "presencePenalty":
-        case "presence_penalty": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.presencePenalty = v;
-          }
+        case "presence_penalty":
+          RequestParams.presencePenalty(p, record);
           break;
-        }
         case "frequencyPenalty":
-        case "frequency_penalty": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.frequencyPenalty = v;
-          }
+        case "frequency_penalty":
+          RequestParams.frequencyPenalty(p, record);
           break;
-        }
         default:
           p.skipChildren();
       }

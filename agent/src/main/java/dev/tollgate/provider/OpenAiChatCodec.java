@@ -28,7 +28,6 @@ public final class OpenAiChatCodec implements ProviderCodec {
   static final String CODEC = "openai.chat";
   /** Choice indices at or above this are ignored (n is capped far lower by every provider). */
   static final int MAX_CHOICES = 128;
-  private static final int MAX_STOP_SEQUENCES = 16;
 
   public OpenAiChatCodec() {}
 
@@ -56,13 +55,8 @@ public final class OpenAiChatCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = legacy ? "text_completion" : "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         List<Message> input = null;
@@ -70,33 +64,19 @@ public final class OpenAiChatCodec implements ProviderCodec {
         String f;
         while ((f = Json.nextField(p)) != null) {
           switch (f) {
-            case "model": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestModel = v;
-              }
+            case "model":
+              RequestParams.model(p, record);
               break;
-            }
             case "stream":
-              if (Boolean.TRUE.equals(Json.booleanValue(p))) {
-                record.stream = Boolean.TRUE;
-              }
+              RequestParams.stream(p, record);
               break;
-            case "temperature": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.temperature = v;
-              }
+            case "temperature":
+              RequestParams.temperature(p, record);
               break;
-            }
-            case "top_p": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.topP = v;
-              }
+            case "top_p":
+              RequestParams.topP(p, record);
               break;
-            }
-            case "max_tokens": {
+            case "max_tokens": { // deprecated: max_completion_tokens wins, in whichever order
               Long v = Json.longValue(p);
               if (v != null && maxCompletionTokens == null) {
                 record.maxTokens = v;
@@ -111,55 +91,27 @@ public final class OpenAiChatCodec implements ProviderCodec {
               }
               break;
             }
-            case "seed": {
-              Long v = Json.longValue(p);
-              if (v != null) {
-                record.seed = v;
-              }
+            case "seed":
+              RequestParams.seed(p, record);
               break;
-            }
-            case "frequency_penalty": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.frequencyPenalty = v;
-              }
+            case "frequency_penalty":
+              RequestParams.frequencyPenalty(p, record);
               break;
-            }
-            case "presence_penalty": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.presencePenalty = v;
-              }
+            case "presence_penalty":
+              RequestParams.presencePenalty(p, record);
               break;
-            }
-            case "stop": {
-              List<String> v = Json.stringOrStrings(p, MAX_STOP_SEQUENCES);
-              if (v != null) {
-                record.stopSequences = v;
-              }
+            case "stop":
+              RequestParams.stopSequences(p, record);
               break;
-            }
-            case "n": {
-              Long v = Json.longValue(p);
-              if (v != null && v != 1L) {
-                record.choiceCount = v;
-              }
+            case "n":
+              RequestParams.choiceCount(p, record);
               break;
-            }
-            case "service_tier": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestServiceTier = v;
-              }
+            case "service_tier":
+              RequestParams.serviceTier(p, record);
               break;
-            }
-            case "user": {
-              String v = Json.stringValue(p);
-              if (v != null && record.userId == null) {
-                record.userId = v;
-              }
+            case "user":
+              RequestParams.user(p, record);
               break;
-            }
             case "messages":
               if (record.captureInput && !legacy) {
                 input = readMessages(p);

@@ -42,65 +42,34 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
         while ((f = Json.nextField(p)) != null) {
           switch (f) {
-            case "model": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestModel = v;
-              }
+            case "model":
+              RequestParams.model(p, record);
               break;
-            }
             case "stream":
-              if (Boolean.TRUE.equals(Json.booleanValue(p))) {
-                record.stream = Boolean.TRUE;
-              }
+              RequestParams.stream(p, record);
               break;
-            case "temperature": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.temperature = v;
-              }
+            case "temperature":
+              RequestParams.temperature(p, record);
               break;
-            }
-            case "top_p": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.topP = v;
-              }
+            case "top_p":
+              RequestParams.topP(p, record);
               break;
-            }
-            case "max_output_tokens": {
-              Long v = Json.longValue(p);
-              if (v != null) {
-                record.maxTokens = v;
-              }
+            case "max_output_tokens":
+              RequestParams.maxTokens(p, record);
               break;
-            }
-            case "service_tier": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestServiceTier = v;
-              }
+            case "service_tier":
+              RequestParams.serviceTier(p, record);
               break;
-            }
-            case "user": {
-              String v = Json.stringValue(p);
-              if (v != null && record.userId == null) {
-                record.userId = v;
-              }
+            case "user":
+              RequestParams.user(p, record);
               break;
-            }
             case "input":
               if (record.captureInput) {
                 List<Message> input = readInput(p);
