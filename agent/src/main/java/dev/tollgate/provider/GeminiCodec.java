@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.provider.GenAiMessages.Message;
 import dev.tollgate.provider.GenAiMessages.Part;
-import dev.tollgate.provider.GenAiMessages.TextBudget;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,9 +239,7 @@ public final class GeminiCodec implements ProviderCodec {
       }
       if (part != null) {
         if (thought && GenAiMessages.TEXT.equals(part.type)) {
-          Part r = new Part(GenAiMessages.REASONING);
-          r.content = part.content;
-          part = r;
+          part = Part.reasoning(part.content);
         }
         into.add(part);
       }
@@ -324,17 +321,14 @@ public final class GeminiCodec implements ProviderCodec {
   }
 
   /** One candidate's state across stream chunks. */
-  private static final class Candidate {
-    String finishReason;
+  private static final class Candidate extends Choices.Choice {
     StringBuilder text;
     StringBuilder thoughts;
     List<Part> other;
   }
 
   static final class Observer extends JsonBodyObserver {
-    private final boolean capture;
-    private final TextBudget budget;
-    private final List<Candidate> candidates = new ArrayList<>(1);
+    private final Choices<Candidate> candidates = new Choices<>(1, Candidate::new);
     private Long prompt;
     private Long toolUsePrompt;
     private Long output;
@@ -343,8 +337,6 @@ public final class GeminiCodec implements ProviderCodec {
 
     Observer(CallRecord record, boolean eventStream) {
       super(record, CODEC, eventStream);
-      this.capture = record.captureOutput;
-      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
     }
 
     @Override
@@ -446,14 +438,11 @@ public final class GeminiCodec implements ProviderCodec {
         if (index < 0 || (finish == null && parts == null)) {
           continue;
         }
-        Candidate c = candidate(index);
+        Candidate c = candidates.at(index);
         if (finish != null) {
           streamFinished = true;
         }
-        if (finish != null && !finish.equals(c.finishReason)) {
-          c.finishReason = finish;
-          publishFinishReasons();
-        }
+        candidates.finish(c, finish, record);
         if (parts != null) {
           merge(c, parts);
         }
@@ -467,28 +456,6 @@ public final class GeminiCodec implements ProviderCodec {
         return n >= 0 && n < FINISH_REASONS.length ? FINISH_REASONS[n] : String.valueOf(n);
       }
       return Json.stringValue(p);
-    }
-
-    private Candidate candidate(int index) {
-      while (candidates.size() <= index) {
-        candidates.add(null);
-      }
-      Candidate c = candidates.get(index);
-      if (c == null) {
-        c = new Candidate();
-        candidates.set(index, c);
-      }
-      return c;
-    }
-
-    private void publishFinishReasons() {
-      List<String> reasons = new ArrayList<>(candidates.size());
-      for (Candidate c : candidates) {
-        if (c != null && c.finishReason != null) {
-          reasons.add(c.finishReason);
-        }
-      }
-      record.finishReasons = reasons;
     }
 
     /** Stream chunks split text anywhere: consecutive text (and thought) parts are joined. */
@@ -515,45 +482,25 @@ public final class GeminiCodec implements ProviderCodec {
       while ((f = Json.nextField(p)) != null) {
         switch (f) {
           case "promptTokenCount":
-          case "prompt_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              prompt = v;
-            }
+          case "prompt_token_count":
+            prompt = Json.longOr(p, prompt);
             break;
-          }
           case "toolUsePromptTokenCount":
-          case "tool_use_prompt_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              toolUsePrompt = v;
-            }
+          case "tool_use_prompt_token_count":
+            toolUsePrompt = Json.longOr(p, toolUsePrompt);
             break;
-          }
           case "candidatesTokenCount":
-          case "candidates_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              output = v;
-            }
+          case "candidates_token_count":
+            output = Json.longOr(p, output);
             break;
-          }
           case "thoughtsTokenCount":
-          case "thoughts_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              thoughts = v;
-            }
+          case "thoughts_token_count":
+            thoughts = Json.longOr(p, thoughts);
             break;
-          }
           case "cachedContentTokenCount":
-          case "cached_content_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              cached = v;
-            }
+          case "cached_content_token_count":
+            cached = Json.longOr(p, cached);
             break;
-          }
           default:
             p.skipChildren(); // totalTokenCount, trafficType, *TokensDetails
         }
@@ -577,16 +524,14 @@ public final class GeminiCodec implements ProviderCodec {
       if (!capture || candidates.isEmpty()) {
         return;
       }
-      List<Message> out = new ArrayList<>(candidates.size());
-      for (Candidate c : candidates) {
+      List<Message> out = new ArrayList<>(candidates.all().size());
+      for (Candidate c : candidates.all()) {
         if (c == null) {
           continue;
         }
         Message m = new Message("assistant");
         if (c.thoughts != null && c.thoughts.length() > 0) {
-          Part r = new Part(GenAiMessages.REASONING);
-          r.content = c.thoughts.toString();
-          m.parts.add(r);
+          m.parts.add(Part.reasoning(c.thoughts.toString()));
         }
         if (c.text != null && c.text.length() > 0) {
           m.parts.add(Part.text(c.text.toString()));
@@ -594,12 +539,10 @@ public final class GeminiCodec implements ProviderCodec {
         if (c.other != null) {
           m.parts.addAll(c.other);
         }
-        m.finishReason = c.finishReason != null ? c.finishReason : (complete ? "unknown" : "error");
+        m.finishReason = GenAiMessages.finishReason(c.finishReason, complete);
         out.add(m);
       }
-      if (budget.truncated()) {
-        record.warn(CODEC + ": captured output truncated");
-      }
+      warnIfCaptureTruncated();
       record.outputMessages = GenAiMessages.writeMessages(out, true);
     }
   }

@@ -58,6 +58,12 @@ final class GenAiMessages {
       return p;
     }
 
+    static Part reasoning(String text) {
+      Part p = new Part(REASONING);
+      p.content = text;
+      return p;
+    }
+
     static Part toolCallResponse(String id, String response) {
       Part p = new Part(TOOL_CALL_RESPONSE);
       p.id = id;
@@ -98,6 +104,34 @@ final class GenAiMessages {
     Message(String role) {
       this.role = role;
     }
+  }
+
+  /**
+   * An output message's finish reason: the one reported, else {@code "unknown"} for a response
+   * that ended normally without one, {@code "error"} for a cut one (the schema requires one).
+   */
+  static String finishReason(String reported, boolean complete) {
+    return reported != null ? reported : (complete ? "unknown" : "error");
+  }
+
+  /** The text parts' content, concatenated (a tool result given as parts); other parts dropped. */
+  static String joinText(List<Part> parts) {
+    StringBuilder sb = new StringBuilder();
+    if (parts != null) {
+      for (Part part : parts) {
+        if (TEXT.equals(part.type) && part.content != null) {
+          sb.append(part.content);
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** One output message (the formats with a single answer) as gen_ai.output.messages. */
+  static String writeOutputMessage(Message m) throws IOException {
+    List<Message> one = new ArrayList<>(1);
+    one.add(m);
+    return writeMessages(one, true);
   }
 
   /** {@code [{"role":...,"parts":[...]}, ...]}; output messages also carry finish_reason. */
