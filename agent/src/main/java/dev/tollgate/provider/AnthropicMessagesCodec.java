@@ -275,7 +275,6 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readMessage(p, true);
     }
 

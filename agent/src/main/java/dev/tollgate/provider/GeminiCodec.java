@@ -341,8 +341,7 @@ public final class GeminiCodec implements ProviderCodec {
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      JsonToken t = p.nextToken();
-      if (t == JsonToken.START_ARRAY) { // streamGenerateContent without alt=sse
+      if (p.currentToken() == JsonToken.START_ARRAY) { // streamGenerateContent without alt=sse
         while (Json.nextElement(p)) {
           readResponse(p);
         }

@@ -41,7 +41,7 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
     this.ignored = isErrorStatus(record.statusCode);
   }
 
-  /** Parses a complete plain body; the parser has not been advanced yet. */
+  /** Parses a complete plain body; the parser is on its first token. */
   abstract void readBody(JsonParser p) throws Exception;
 
   /** Handles one complete SSE event (data is only valid during the call). */
@@ -183,6 +183,7 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
       record.warn(codec + ": response body truncated");
     }
     try (JsonParser p = Json.parser(body.array(), 0, body.length())) {
+      p.nextToken();
       readBody(p);
       return complete;
     } catch (Throwable t) {

@@ -248,7 +248,6 @@ public final class OpenAiChatCodec implements ProviderCodec {
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readCompletion(p);
     }
 

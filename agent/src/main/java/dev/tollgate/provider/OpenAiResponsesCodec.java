@@ -193,7 +193,6 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readResponse(p, true);
     }
 
