@@ -7,6 +7,7 @@ import dev.tollgate.provider.GenAiMessages.Part;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Anthropic Messages API ({@code /v1/messages}, operation {@code chat}).
@@ -96,29 +97,9 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
     return new Observer(record, eventStream);
   }
 
+  /** {@code messages: [{role, content}]}; roles are semconv's already. */
   private static List<Message> readMessages(JsonParser p) throws Exception {
-    if (!Json.enterArray(p)) {
-      return null;
-    }
-    List<Message> out = new ArrayList<>();
-    while (Json.nextElement(p)) {
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      Message m = new Message(null);
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        if (f.equals("role")) {
-          m.role = Json.stringValue(p);
-        } else if (f.equals("content")) {
-          readBlocks(p, m.parts);
-        } else {
-          p.skipChildren();
-        }
-      }
-      out.add(m);
-    }
-    return out;
+    return GenAiMessages.readRoleMessages(p, "content", AnthropicMessagesCodec::readBlocks, UnaryOperator.identity());
   }
 
   /** Content: a string, or content blocks (text, image, tool_use, tool_result, thinking, ...). */

@@ -143,29 +143,9 @@ public final class GeminiCodec implements ProviderCodec {
     }
   }
 
+  /** {@code contents: [{role, parts}]}, Gemini roles mapped to semconv's. */
   private static List<Message> readContents(JsonParser p) throws Exception {
-    if (!Json.enterArray(p)) {
-      return null;
-    }
-    List<Message> out = new ArrayList<>();
-    while (Json.nextElement(p)) {
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      Message m = new Message(null);
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        if (f.equals("role")) {
-          m.role = role(Json.stringValue(p));
-        } else if (f.equals("parts")) {
-          readParts(p, m.parts);
-        } else {
-          p.skipChildren();
-        }
-      }
-      out.add(m);
-    }
-    return out;
+    return GenAiMessages.readRoleMessages(p, "parts", GeminiCodec::readParts, GeminiCodec::role);
   }
 
   /** Gemini says {@code model} where semconv says {@code assistant}. */

@@ -1,10 +1,12 @@
 package dev.tollgate.provider;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The opt-in content attributes ({@code gen_ai.input.messages}, {@code gen_ai.output.messages},
@@ -132,6 +134,42 @@ final class GenAiMessages {
     List<Message> one = new ArrayList<>(1);
     one.add(m);
     return writeMessages(one, true);
+  }
+
+  /** Reads a message's content value into parts (each format has its own content shape). */
+  interface PartsReader {
+    void read(JsonParser p, List<Part> into) throws Exception;
+  }
+
+  /**
+   * A request's message list in the plain {@code [{role, <partsField>}]} shape (Anthropic's
+   * {@code messages}, Gemini's {@code contents}): the role as the format names it, mapped by
+   * {@code role}; other fields skipped. Null when the value is not an array.
+   */
+  static List<Message> readRoleMessages(JsonParser p, String partsField, PartsReader parts,
+      UnaryOperator<String> role) throws Exception {
+    if (!Json.enterArray(p)) {
+      return null;
+    }
+    List<Message> out = new ArrayList<>();
+    while (Json.nextElement(p)) {
+      if (!Json.enterObject(p)) {
+        continue;
+      }
+      Message m = new Message(null);
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("role")) {
+          m.role = role.apply(Json.stringValue(p));
+        } else if (f.equals(partsField)) {
+          parts.read(p, m.parts);
+        } else {
+          p.skipChildren();
+        }
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   /** {@code [{"role":...,"parts":[...]}, ...]}; output messages also carry finish_reason. */
