@@ -51,9 +51,9 @@ final class Json {
       if (enterObject(p)) {
         return p;
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable t) { // as try-with-resources would: close, then rethrow
       p.close();
-      throw e;
+      throw t;
     }
     p.close();
     return null;
