@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.provider.GenAiMessages.Message;
 import dev.tollgate.provider.GenAiMessages.Part;
-import dev.tollgate.provider.GenAiMessages.TextBudget;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Anthropic Messages API ({@code /v1/messages}, operation {@code chat}).
@@ -39,13 +39,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
@@ -58,9 +53,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
               if (Json.enterObject(p)) {
                 String g;
                 while ((g = Json.nextField(p)) != null) {
-                  String v = g.equals("user_id") ? Json.stringValue(p) : null;
-                  if (v != null && record.userId == null) {
-                    record.userId = v;
+                  if (g.equals("user_id")) {
+                    RequestParams.user(p, record);
                   } else {
                     p.skipChildren();
                   }
@@ -103,29 +97,9 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
     return new Observer(record, eventStream);
   }
 
+  /** {@code messages: [{role, content}]}; roles are semconv's already. */
   private static List<Message> readMessages(JsonParser p) throws Exception {
-    if (!Json.enterArray(p)) {
-      return null;
-    }
-    List<Message> out = new ArrayList<>();
-    while (Json.nextElement(p)) {
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      Message m = new Message(null);
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        if (f.equals("role")) {
-          m.role = Json.stringValue(p);
-        } else if (f.equals("content")) {
-          readBlocks(p, m.parts);
-        } else {
-          p.skipChildren();
-        }
-      }
-      out.add(m);
-    }
-    return out;
+    return GenAiMessages.readRoleMessages(p, "content", AnthropicMessagesCodec::readBlocks, UnaryOperator.identity());
   }
 
   /** Content: a string, or content blocks (text, image, tool_use, tool_result, thinking, ...). */
@@ -195,25 +169,13 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
     switch (type) {
       case "text":
         return text != null ? Part.text(text) : null;
-      case "thinking": {
-        Part r = new Part(GenAiMessages.REASONING);
-        r.content = text;
-        return r;
-      }
+      case "thinking":
+        return Part.reasoning(text);
       case "tool_use":
       case "server_tool_use":
         return Part.toolCall(id, name, input);
-      case "tool_result": {
-        StringBuilder sb = new StringBuilder();
-        if (result != null) {
-          for (Part r : result) {
-            if (GenAiMessages.TEXT.equals(r.type) && r.content != null) {
-              sb.append(r.content);
-            }
-          }
-        }
-        return Part.toolCallResponse(toolUseId, sb.toString());
-      }
+      case "tool_result":
+        return Part.toolCallResponse(toolUseId, GenAiMessages.joinText(result));
       case "image":
         return source != null ? source : new Part("image");
       default:
@@ -281,31 +243,25 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
   }
 
   static final class Observer extends JsonBodyObserver {
-    private final boolean capture;
-    private final TextBudget budget;
     private final List<Block> blocks = new ArrayList<>(2);
     private Long input;
     private Long cacheRead;
     private Long cacheCreation;
     private Long output;
     private String stopReason;
-    private boolean errorWarned;
 
     Observer(CallRecord record, boolean eventStream) {
       super(record, CODEC, eventStream);
-      this.capture = record.captureOutput;
-      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
     }
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readMessage(p, true);
     }
 
     @Override
     void readEvent(String event, byte[] data, int length) throws Exception {
-      String type = event != null && !event.equals("message") ? event : peekType(data, length);
+      String type = eventType(event, data, length);
       if (type == null) {
         return;
       }
@@ -320,10 +276,7 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
           }
           break;
         case "error":
-          if (!errorWarned) {
-            errorWarned = true;
-            record.warn(CODEC + ": provider reported an error in the stream");
-          }
+          warnProviderError("stream");
           return;
         case "message_stop":
           streamFinished = true;
@@ -331,9 +284,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
         default:
           return; // ping, content_block_stop
       }
-      try (JsonParser p = Json.parser(data, 0, length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
+      try (JsonParser p = Json.openObject(data, length)) {
+        if (p == null) {
           return;
         }
         int index = -1;
@@ -368,23 +320,6 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       }
     }
 
-    private static String peekType(byte[] data, int length) throws Exception {
-      try (JsonParser p = Json.parser(data, 0, length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          return null;
-        }
-        String f;
-        while ((f = Json.nextField(p)) != null) {
-          if (f.equals("type")) {
-            return Json.stringValue(p);
-          }
-          p.skipChildren();
-        }
-        return null;
-      }
-    }
-
     /** A whole message (plain body) or the one in message_start. */
     private void readMessage(JsonParser p, boolean plain) throws Exception {
       if (!Json.enterObject(p)) {
@@ -393,20 +328,12 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       String f;
       while ((f = Json.nextField(p)) != null) {
         switch (f) {
-          case "id": {
-            String v = Json.stringValue(p);
-            if (v != null) {
-              record.responseId = v;
-            }
+          case "id":
+            record.responseId = Json.stringOr(p, record.responseId);
             break;
-          }
-          case "model": {
-            String v = Json.stringValue(p);
-            if (v != null) {
-              record.responseModel = v;
-            }
+          case "model":
+            record.responseModel = Json.stringOr(p, record.responseModel);
             break;
-          }
           case "stop_reason":
             setStopReason(Json.stringValue(p));
             break;
@@ -432,25 +359,30 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
 
     private void readWholeBlock(JsonParser p) throws Exception {
       Block b = new Block();
+      readBlockFields(p, b);
+      blocks.add(b);
+    }
+
+    /**
+     * A content block's own fields: a whole one in a plain body, or the start of one
+     * ({@code content_block_start}) that deltas extend.
+     */
+    private void readBlockFields(JsonParser p, Block b) throws Exception {
       String f;
       while ((f = Json.nextField(p)) != null) {
         switch (f) {
           case "type":
             b.type = Json.stringValue(p);
             break;
-          case "text":
-          case "thinking":
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-              b.text = budget.append(b.text, p.getText());
-            } else {
-              p.skipChildren();
-            }
-            break;
           case "id":
             b.id = Json.stringValue(p);
             break;
           case "name":
             b.name = Json.stringValue(p);
+            break;
+          case "text":
+          case "thinking":
+            b.text = budget.append(b.text, Json.textValue(p));
             break;
           case "input":
             b.startInput = Json.rawValue(p);
@@ -459,7 +391,6 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
             p.skipChildren();
         }
       }
-      blocks.add(b);
     }
 
     private void readMessageDelta(JsonParser p) throws Exception {
@@ -479,25 +410,13 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
     private void setStopReason(String reason) {
       if (reason != null && !reason.equals(stopReason)) {
         stopReason = reason;
-        List<String> one = new ArrayList<>(1);
-        one.add(reason);
-        record.finishReasons = one;
+        Choices.single(reason, record);
       }
     }
 
+    /** The block at a stream event's {@code index}; null for a missing or out-of-range one. */
     private Block block(int index) {
-      if (index < 0) {
-        return null;
-      }
-      while (blocks.size() <= index) {
-        blocks.add(null);
-      }
-      Block b = blocks.get(index);
-      if (b == null) {
-        b = new Block();
-        blocks.set(index, b);
-      }
-      return b;
+      return index < 0 ? null : Choices.slot(blocks, index, Block::new);
     }
 
     private void readBlockStart(JsonParser p, int index) throws Exception {
@@ -506,33 +425,7 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
         p.skipChildren();
         return;
       }
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        switch (f) {
-          case "type":
-            b.type = Json.stringValue(p);
-            break;
-          case "id":
-            b.id = Json.stringValue(p);
-            break;
-          case "name":
-            b.name = Json.stringValue(p);
-            break;
-          case "text":
-          case "thinking":
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-              b.text = budget.append(b.text, p.getText());
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case "input":
-            b.startInput = Json.rawValue(p);
-            break;
-          default:
-            p.skipChildren();
-        }
-      }
+      readBlockFields(p, b);
     }
 
     private void readBlockDelta(JsonParser p, int index) throws Exception {
@@ -547,11 +440,7 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
           case "text":           // text_delta
           case "thinking":       // thinking_delta
           case "partial_json":   // input_json_delta
-            if (p.currentToken() == JsonToken.VALUE_STRING) {
-              b.text = budget.append(b.text, p.getText());
-            } else {
-              p.skipChildren();
-            }
+            b.text = budget.append(b.text, Json.textValue(p));
             break;
           default:
             p.skipChildren(); // type, signature
@@ -566,34 +455,18 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       String f;
       while ((f = Json.nextField(p)) != null) {
         switch (f) {
-          case "input_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              input = v;
-            }
+          case "input_tokens":
+            input = Json.longOr(p, input);
             break;
-          }
-          case "cache_read_input_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              cacheRead = v;
-            }
+          case "cache_read_input_tokens":
+            cacheRead = Json.longOr(p, cacheRead);
             break;
-          }
-          case "cache_creation_input_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              cacheCreation = v;
-            }
+          case "cache_creation_input_tokens":
+            cacheCreation = Json.longOr(p, cacheCreation);
             break;
-          }
-          case "output_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              output = v;
-            }
+          case "output_tokens":
+            output = Json.longOr(p, output);
             break;
-          }
           default:
             p.skipChildren();
         }
@@ -633,12 +506,9 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
               m.parts.add(Part.text(text));
             }
             break;
-          case "thinking": {
-            Part r = new Part(GenAiMessages.REASONING);
-            r.content = text != null ? text : "";
-            m.parts.add(r);
+          case "thinking":
+            m.parts.add(Part.reasoning(text != null ? text : ""));
             break;
-          }
           case "tool_use":
           case "server_tool_use":
             m.parts.add(Part.toolCall(b.id, b.name, text != null && !text.isEmpty() ? text : b.startInput));
@@ -647,13 +517,9 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
             m.parts.add(new Part(b.type));
         }
       }
-      m.finishReason = stopReason != null ? stopReason : (complete ? "unknown" : "error");
-      if (budget.truncated()) {
-        record.warn(CODEC + ": captured output truncated");
-      }
-      List<Message> out = new ArrayList<>(1);
-      out.add(m);
-      record.outputMessages = GenAiMessages.writeMessages(out, true);
+      m.finishReason = GenAiMessages.finishReason(stopReason, complete);
+      warnIfCaptureTruncated();
+      record.outputMessages = GenAiMessages.writeOutputMessage(m);
     }
   }
 }

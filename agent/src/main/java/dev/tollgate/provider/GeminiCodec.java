@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.provider.GenAiMessages.Message;
 import dev.tollgate.provider.GenAiMessages.Part;
-import dev.tollgate.provider.GenAiMessages.TextBudget;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +42,8 @@ public final class GeminiCodec implements ProviderCodec {
     }
     try {
       ModelOnlyCodec.GeminiPath.apply(path, record);
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
@@ -109,105 +103,49 @@ public final class GeminiCodec implements ProviderCodec {
     String f;
     while ((f = Json.nextField(p)) != null) {
       switch (f) {
-        case "temperature": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.temperature = v;
-          }
+        case "temperature":
+          RequestParams.temperature(p, record);
           break;
-        }
         case "topP":
-        case "top_p": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.topP = v;
-          }
+        case "top_p":
+          RequestParams.topP(p, record);
           break;
-        }
         case "topK":
-        case "top_k": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.topK = v;
-          }
+        case "top_k":
+          RequestParams.topK(p, record);
           break;
-        }
         case "maxOutputTokens":
-        case "max_output_tokens": {
-          Long v = Json.longValue(p);
-          if (v != null) {
-            record.maxTokens = v;
-          }
+        case "max_output_tokens":
+          RequestParams.maxTokens(p, record);
           break;
-        }
         case "stopSequences":
-        case "stop_sequences": {
-          List<String> v = Json.stringOrStrings(p, 16);
-          if (v != null) {
-            record.stopSequences = v;
-          }
+        case "stop_sequences":
+          RequestParams.stopSequences(p, record);
           break;
-        }
         case "candidateCount":
-        case "candidate_count": {
-          Long v = Json.longValue(p);
-          if (v != null && v != 1L) {
-            record.choiceCount = v;
-          }
+        case "candidate_count":
+          RequestParams.choiceCount(p, record);
           break;
-        }
-        case "seed": {
-          Long v = Json.longValue(p);
-          if (v != null) {
-            record.seed = v;
-          }
+        case "seed":
+          RequestParams.seed(p, record);
           break;
-        }
         case "presencePenalty":
-        case "presence_penalty": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.presencePenalty = v;
-          }
+        case "presence_penalty":
+          RequestParams.presencePenalty(p, record);
           break;
-        }
         case "frequencyPenalty":
-        case "frequency_penalty": {
-          Double v = Json.doubleValue(p);
-          if (v != null) {
-            record.frequencyPenalty = v;
-          }
+        case "frequency_penalty":
+          RequestParams.frequencyPenalty(p, record);
           break;
-        }
         default:
           p.skipChildren();
       }
     }
   }
 
+  /** {@code contents: [{role, parts}]}, Gemini roles mapped to semconv's. */
   private static List<Message> readContents(JsonParser p) throws Exception {
-    if (!Json.enterArray(p)) {
-      return null;
-    }
-    List<Message> out = new ArrayList<>();
-    while (Json.nextElement(p)) {
-      if (!Json.enterObject(p)) {
-        continue;
-      }
-      Message m = new Message(null);
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        if (f.equals("role")) {
-          m.role = role(Json.stringValue(p));
-        } else if (f.equals("parts")) {
-          readParts(p, m.parts);
-        } else {
-          p.skipChildren();
-        }
-      }
-      out.add(m);
-    }
-    return out;
+    return GenAiMessages.readRoleMessages(p, "parts", GeminiCodec::readParts, GeminiCodec::role);
   }
 
   /** Gemini says {@code model} where semconv says {@code assistant}. */
@@ -281,9 +219,7 @@ public final class GeminiCodec implements ProviderCodec {
       }
       if (part != null) {
         if (thought && GenAiMessages.TEXT.equals(part.type)) {
-          Part r = new Part(GenAiMessages.REASONING);
-          r.content = part.content;
-          part = r;
+          part = Part.reasoning(part.content);
         }
         into.add(part);
       }
@@ -365,17 +301,14 @@ public final class GeminiCodec implements ProviderCodec {
   }
 
   /** One candidate's state across stream chunks. */
-  private static final class Candidate {
-    String finishReason;
+  private static final class Candidate extends Choices.Choice {
     StringBuilder text;
     StringBuilder thoughts;
     List<Part> other;
   }
 
   static final class Observer extends JsonBodyObserver {
-    private final boolean capture;
-    private final TextBudget budget;
-    private final List<Candidate> candidates = new ArrayList<>(1);
+    private final Choices<Candidate> candidates = new Choices<>(1, Candidate::new);
     private Long prompt;
     private Long toolUsePrompt;
     private Long output;
@@ -384,14 +317,11 @@ public final class GeminiCodec implements ProviderCodec {
 
     Observer(CallRecord record, boolean eventStream) {
       super(record, CODEC, eventStream);
-      this.capture = record.captureOutput;
-      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
     }
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      JsonToken t = p.nextToken();
-      if (t == JsonToken.START_ARRAY) { // streamGenerateContent without alt=sse
+      if (p.currentToken() == JsonToken.START_ARRAY) { // streamGenerateContent without alt=sse
         while (Json.nextElement(p)) {
           readResponse(p);
         }
@@ -487,14 +417,11 @@ public final class GeminiCodec implements ProviderCodec {
         if (index < 0 || (finish == null && parts == null)) {
           continue;
         }
-        Candidate c = candidate(index);
+        Candidate c = candidates.at(index);
         if (finish != null) {
           streamFinished = true;
         }
-        if (finish != null && !finish.equals(c.finishReason)) {
-          c.finishReason = finish;
-          publishFinishReasons();
-        }
+        candidates.finish(c, finish, record);
         if (parts != null) {
           merge(c, parts);
         }
@@ -508,28 +435,6 @@ public final class GeminiCodec implements ProviderCodec {
         return n >= 0 && n < FINISH_REASONS.length ? FINISH_REASONS[n] : String.valueOf(n);
       }
       return Json.stringValue(p);
-    }
-
-    private Candidate candidate(int index) {
-      while (candidates.size() <= index) {
-        candidates.add(null);
-      }
-      Candidate c = candidates.get(index);
-      if (c == null) {
-        c = new Candidate();
-        candidates.set(index, c);
-      }
-      return c;
-    }
-
-    private void publishFinishReasons() {
-      List<String> reasons = new ArrayList<>(candidates.size());
-      for (Candidate c : candidates) {
-        if (c != null && c.finishReason != null) {
-          reasons.add(c.finishReason);
-        }
-      }
-      record.finishReasons = reasons;
     }
 
     /** Stream chunks split text anywhere: consecutive text (and thought) parts are joined. */
@@ -556,45 +461,25 @@ public final class GeminiCodec implements ProviderCodec {
       while ((f = Json.nextField(p)) != null) {
         switch (f) {
           case "promptTokenCount":
-          case "prompt_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              prompt = v;
-            }
+          case "prompt_token_count":
+            prompt = Json.longOr(p, prompt);
             break;
-          }
           case "toolUsePromptTokenCount":
-          case "tool_use_prompt_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              toolUsePrompt = v;
-            }
+          case "tool_use_prompt_token_count":
+            toolUsePrompt = Json.longOr(p, toolUsePrompt);
             break;
-          }
           case "candidatesTokenCount":
-          case "candidates_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              output = v;
-            }
+          case "candidates_token_count":
+            output = Json.longOr(p, output);
             break;
-          }
           case "thoughtsTokenCount":
-          case "thoughts_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              thoughts = v;
-            }
+          case "thoughts_token_count":
+            thoughts = Json.longOr(p, thoughts);
             break;
-          }
           case "cachedContentTokenCount":
-          case "cached_content_token_count": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              cached = v;
-            }
+          case "cached_content_token_count":
+            cached = Json.longOr(p, cached);
             break;
-          }
           default:
             p.skipChildren(); // totalTokenCount, trafficType, *TokensDetails
         }
@@ -618,16 +503,14 @@ public final class GeminiCodec implements ProviderCodec {
       if (!capture || candidates.isEmpty()) {
         return;
       }
-      List<Message> out = new ArrayList<>(candidates.size());
-      for (Candidate c : candidates) {
+      List<Message> out = new ArrayList<>(candidates.all().size());
+      for (Candidate c : candidates.all()) {
         if (c == null) {
           continue;
         }
         Message m = new Message("assistant");
         if (c.thoughts != null && c.thoughts.length() > 0) {
-          Part r = new Part(GenAiMessages.REASONING);
-          r.content = c.thoughts.toString();
-          m.parts.add(r);
+          m.parts.add(Part.reasoning(c.thoughts.toString()));
         }
         if (c.text != null && c.text.length() > 0) {
           m.parts.add(Part.text(c.text.toString()));
@@ -635,12 +518,10 @@ public final class GeminiCodec implements ProviderCodec {
         if (c.other != null) {
           m.parts.addAll(c.other);
         }
-        m.finishReason = c.finishReason != null ? c.finishReason : (complete ? "unknown" : "error");
+        m.finishReason = GenAiMessages.finishReason(c.finishReason, complete);
         out.add(m);
       }
-      if (budget.truncated()) {
-        record.warn(CODEC + ": captured output truncated");
-      }
+      warnIfCaptureTruncated();
       record.outputMessages = GenAiMessages.writeMessages(out, true);
     }
   }

@@ -1,10 +1,12 @@
 package dev.tollgate.provider;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The opt-in content attributes ({@code gen_ai.input.messages}, {@code gen_ai.output.messages},
@@ -58,6 +60,12 @@ final class GenAiMessages {
       return p;
     }
 
+    static Part reasoning(String text) {
+      Part p = new Part(REASONING);
+      p.content = text;
+      return p;
+    }
+
     static Part toolCallResponse(String id, String response) {
       Part p = new Part(TOOL_CALL_RESPONSE);
       p.id = id;
@@ -98,6 +106,70 @@ final class GenAiMessages {
     Message(String role) {
       this.role = role;
     }
+  }
+
+  /**
+   * An output message's finish reason: the one reported, else {@code "unknown"} for a response
+   * that ended normally without one, {@code "error"} for a cut one (the schema requires one).
+   */
+  static String finishReason(String reported, boolean complete) {
+    return reported != null ? reported : (complete ? "unknown" : "error");
+  }
+
+  /** The text parts' content, concatenated (a tool result given as parts); other parts dropped. */
+  static String joinText(List<Part> parts) {
+    StringBuilder sb = new StringBuilder();
+    if (parts != null) {
+      for (Part part : parts) {
+        if (TEXT.equals(part.type) && part.content != null) {
+          sb.append(part.content);
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** One output message (the formats with a single answer) as gen_ai.output.messages. */
+  static String writeOutputMessage(Message m) throws IOException {
+    List<Message> one = new ArrayList<>(1);
+    one.add(m);
+    return writeMessages(one, true);
+  }
+
+  /** Reads a message's content value into parts (each format has its own content shape). */
+  interface PartsReader {
+    void read(JsonParser p, List<Part> into) throws Exception;
+  }
+
+  /**
+   * A request's message list in the plain {@code [{role, <partsField>}]} shape (Anthropic's
+   * {@code messages}, Gemini's {@code contents}): the role as the format names it, mapped by
+   * {@code role}; other fields skipped. Null when the value is not an array.
+   */
+  static List<Message> readRoleMessages(JsonParser p, String partsField, PartsReader parts,
+      UnaryOperator<String> role) throws Exception {
+    if (!Json.enterArray(p)) {
+      return null;
+    }
+    List<Message> out = new ArrayList<>();
+    while (Json.nextElement(p)) {
+      if (!Json.enterObject(p)) {
+        continue;
+      }
+      Message m = new Message(null);
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("role")) {
+          m.role = role.apply(Json.stringValue(p));
+        } else if (f.equals(partsField)) {
+          parts.read(p, m.parts);
+        } else {
+          p.skipChildren();
+        }
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   /** {@code [{"role":...,"parts":[...]}, ...]}; output messages also carry finish_reason. */

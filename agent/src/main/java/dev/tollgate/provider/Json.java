@@ -40,6 +40,25 @@ final class Json {
     return FACTORY.createParser(bytes, offset, length);
   }
 
+  /**
+   * A parser on {@code data}, positioned on its top-level object; null (the parser closed) when
+   * the data is not an object. Errors propagate, the parser closed.
+   */
+  static JsonParser openObject(byte[] data, int length) throws IOException {
+    JsonParser p = parser(data, 0, length);
+    try {
+      p.nextToken();
+      if (enterObject(p)) {
+        return p;
+      }
+    } catch (Throwable t) { // as try-with-resources would: close, then rethrow
+      p.close();
+      throw t;
+    }
+    p.close();
+    return null;
+  }
+
   /** Skips the current value: a no-op for scalars, the whole subtree for objects and arrays. */
   static void skip(JsonParser p) throws IOException {
     p.skipChildren();
@@ -118,6 +137,39 @@ final class Json {
       return p.getText();
     }
     if (t != null && t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /**
+   * The current value as a whole number, or {@code keep} when it is not one: for fields where
+   * the last usable value wins.
+   */
+  static Long longOr(JsonParser p, Long keep) throws IOException {
+    Long v = longValue(p);
+    return v != null ? v : keep;
+  }
+
+  /** The current value as a number, or {@code keep} when it is not one. */
+  static Double doubleOr(JsonParser p, Double keep) throws IOException {
+    Double v = doubleValue(p);
+    return v != null ? v : keep;
+  }
+
+  /** The current value as {@link #stringValue} reads it, or {@code keep} when that is null. */
+  static String stringOr(JsonParser p, String keep) throws IOException {
+    String v = stringValue(p);
+    return v != null ? v : keep;
+  }
+
+  /**
+   * A JSON string only (unlike {@link #stringValue}, numbers and booleans are not text); null
+   * for anything else, which is skipped.
+   */
+  static String textValue(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
       return p.getText();
     }
     p.skipChildren();

@@ -14,11 +14,16 @@ import dev.tollgate.telemetry.CallRecord;
 abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener {
   protected final CallRecord record;
   protected final String codec;
+  /** Output capture is on: content is collected, within {@link #budget}. */
+  protected final boolean capture;
+  /** The captured-text budget of this response; null when {@link #capture} is off. */
+  protected final GenAiMessages.TextBudget budget;
   private final SseDecoder sse;
   private final BodyBuffer body;
   private boolean ignored;
   private boolean ended;
   private boolean eventFailed;
+  private boolean providerErrorWarned;
   /**
    * Set by a codec when the stream's own end marker arrived ({@code [DONE]},
    * {@code response.completed}, {@code message_stop}, a finish reason). An SDK that stops
@@ -29,12 +34,14 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
   JsonBodyObserver(CallRecord record, String codec, boolean eventStream) {
     this.record = record;
     this.codec = codec;
+    this.capture = record.captureOutput;
+    this.budget = capture ? new GenAiMessages.TextBudget(GenAiMessages.TextBudget.DEFAULT_CHARS) : null;
     this.sse = eventStream ? new SseDecoder(this) : null;
     this.body = eventStream ? null : new BodyBuffer();
     this.ignored = isErrorStatus(record.statusCode);
   }
 
-  /** Parses a complete plain body; the parser has not been advanced yet. */
+  /** Parses a complete plain body; the parser is on its first token. */
   abstract void readBody(JsonParser p) throws Exception;
 
   /** Handles one complete SSE event (data is only valid during the call). */
@@ -52,6 +59,48 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
    */
   static boolean isErrorStatus(int status) {
     return status != -1 && (status < 200 || status >= 300);
+  }
+
+  /**
+   * An event's type: its {@code event:} name, or for servers that send none (or the default
+   * {@code message}) the {@code type} field of its data; null when neither is there.
+   */
+  static String eventType(String event, byte[] data, int length) throws Exception {
+    if (event != null && !event.equals("message")) {
+      return event;
+    }
+    try (JsonParser p = Json.openObject(data, length)) {
+      if (p == null) {
+        return null;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        if (f.equals("type")) {
+          return Json.stringValue(p);
+        }
+        p.skipChildren();
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The provider reported a failure inside a 2xx body ({@code where}: "stream", "response
+   * body"). Its details may quote content we must not copy, so only that it happened is said,
+   * once per response.
+   */
+  protected final void warnProviderError(String where) {
+    if (!providerErrorWarned) {
+      providerErrorWarned = true;
+      record.warn(codec + ": provider reported an error in the " + where);
+    }
+  }
+
+  /** Says so when captured output was cut at the budget; call once, from {@link #finish}. */
+  protected final void warnIfCaptureTruncated() {
+    if (budget != null && budget.truncated()) {
+      record.warn(codec + ": captured output truncated");
+    }
   }
 
   @Override
@@ -134,6 +183,7 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
       record.warn(codec + ": response body truncated");
     }
     try (JsonParser p = Json.parser(body.array(), 0, body.length())) {
+      p.nextToken();
       readBody(p);
       return complete;
     } catch (Throwable t) {

@@ -2,7 +2,6 @@ package dev.tollgate.provider;
 
 import com.fasterxml.jackson.core.JsonParser;
 import dev.tollgate.telemetry.CallRecord;
-import java.util.List;
 
 /**
  * The minimum for a wire format: what the request asks for (model, stream, sampling
@@ -69,13 +68,8 @@ public final class ModelOnlyCodec implements ProviderCodec {
 
   /** Anthropic request parameters into the record; messages and system are skipped. */
   static void readAnthropicParameters(byte[] body, CallRecord record, String codec) throws Exception {
-    if (body == null || body.length == 0) {
-      return;
-    }
-    try (JsonParser p = Json.parser(body, 0, body.length)) {
-      p.nextToken();
-      if (!Json.enterObject(p)) {
-        record.warn(codec + ": request body is not a JSON object");
+    try (JsonParser p = RequestParams.openBody(body, record, codec)) {
+      if (p == null) {
         return;
       }
       String f;
@@ -90,53 +84,27 @@ public final class ModelOnlyCodec implements ProviderCodec {
   /** One top-level Anthropic request field; false when it is not a parameter we record. */
   static boolean readAnthropicParameter(String field, JsonParser p, CallRecord record) throws Exception {
     switch (field) {
-      case "model": {
-        String v = Json.stringValue(p);
-        if (v != null) {
-          record.requestModel = v;
-        }
+      case "model":
+        RequestParams.model(p, record);
         return true;
-      }
       case "stream":
-        if (Boolean.TRUE.equals(Json.booleanValue(p))) {
-          record.stream = Boolean.TRUE;
-        }
+        RequestParams.stream(p, record);
         return true;
-      case "max_tokens": {
-        Long v = Json.longValue(p);
-        if (v != null) {
-          record.maxTokens = v;
-        }
+      case "max_tokens":
+        RequestParams.maxTokens(p, record);
         return true;
-      }
-      case "temperature": {
-        Double v = Json.doubleValue(p);
-        if (v != null) {
-          record.temperature = v;
-        }
+      case "temperature":
+        RequestParams.temperature(p, record);
         return true;
-      }
-      case "top_p": {
-        Double v = Json.doubleValue(p);
-        if (v != null) {
-          record.topP = v;
-        }
+      case "top_p":
+        RequestParams.topP(p, record);
         return true;
-      }
-      case "top_k": {
-        Double v = Json.doubleValue(p);
-        if (v != null) {
-          record.topK = v;
-        }
+      case "top_k":
+        RequestParams.topK(p, record);
         return true;
-      }
-      case "stop_sequences": {
-        List<String> v = Json.stringOrStrings(p, 16);
-        if (v != null) {
-          record.stopSequences = v;
-        }
+      case "stop_sequences":
+        RequestParams.stopSequences(p, record);
         return true;
-      }
       default:
         return false;
     }

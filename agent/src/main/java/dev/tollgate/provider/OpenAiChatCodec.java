@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.provider.GenAiMessages.Message;
 import dev.tollgate.provider.GenAiMessages.Part;
-import dev.tollgate.provider.GenAiMessages.TextBudget;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +25,10 @@ import java.util.List;
  */
 public final class OpenAiChatCodec implements ProviderCodec {
   static final String CODEC = "openai.chat";
+  private static final OpenAiUsage USAGE = new OpenAiUsage(
+      "prompt_tokens", "completion_tokens", "prompt_tokens_details", "completion_tokens_details");
   /** Choice indices at or above this are ignored (n is capped far lower by every provider). */
   static final int MAX_CHOICES = 128;
-  private static final int MAX_STOP_SEQUENCES = 16;
 
   public OpenAiChatCodec() {}
 
@@ -56,13 +56,8 @@ public final class OpenAiChatCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = legacy ? "text_completion" : "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         List<Message> input = null;
@@ -70,33 +65,19 @@ public final class OpenAiChatCodec implements ProviderCodec {
         String f;
         while ((f = Json.nextField(p)) != null) {
           switch (f) {
-            case "model": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestModel = v;
-              }
+            case "model":
+              RequestParams.model(p, record);
               break;
-            }
             case "stream":
-              if (Boolean.TRUE.equals(Json.booleanValue(p))) {
-                record.stream = Boolean.TRUE;
-              }
+              RequestParams.stream(p, record);
               break;
-            case "temperature": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.temperature = v;
-              }
+            case "temperature":
+              RequestParams.temperature(p, record);
               break;
-            }
-            case "top_p": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.topP = v;
-              }
+            case "top_p":
+              RequestParams.topP(p, record);
               break;
-            }
-            case "max_tokens": {
+            case "max_tokens": { // deprecated: max_completion_tokens wins, in whichever order
               Long v = Json.longValue(p);
               if (v != null && maxCompletionTokens == null) {
                 record.maxTokens = v;
@@ -111,55 +92,27 @@ public final class OpenAiChatCodec implements ProviderCodec {
               }
               break;
             }
-            case "seed": {
-              Long v = Json.longValue(p);
-              if (v != null) {
-                record.seed = v;
-              }
+            case "seed":
+              RequestParams.seed(p, record);
               break;
-            }
-            case "frequency_penalty": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.frequencyPenalty = v;
-              }
+            case "frequency_penalty":
+              RequestParams.frequencyPenalty(p, record);
               break;
-            }
-            case "presence_penalty": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.presencePenalty = v;
-              }
+            case "presence_penalty":
+              RequestParams.presencePenalty(p, record);
               break;
-            }
-            case "stop": {
-              List<String> v = Json.stringOrStrings(p, MAX_STOP_SEQUENCES);
-              if (v != null) {
-                record.stopSequences = v;
-              }
+            case "stop":
+              RequestParams.stopSequences(p, record);
               break;
-            }
-            case "n": {
-              Long v = Json.longValue(p);
-              if (v != null && v != 1L) {
-                record.choiceCount = v;
-              }
+            case "n":
+              RequestParams.choiceCount(p, record);
               break;
-            }
-            case "service_tier": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestServiceTier = v;
-              }
+            case "service_tier":
+              RequestParams.serviceTier(p, record);
               break;
-            }
-            case "user": {
-              String v = Json.stringValue(p);
-              if (v != null && record.userId == null) {
-                record.userId = v;
-              }
+            case "user":
+              RequestParams.user(p, record);
               break;
-            }
             case "messages":
               if (record.captureInput && !legacy) {
                 input = readMessages(p);
@@ -232,13 +185,7 @@ public final class OpenAiChatCodec implements ProviderCodec {
       }
       if ("tool".equals(m.role) || "function".equals(m.role)) {
         // a tool result: its content is the response to the call it names
-        StringBuilder text = new StringBuilder();
-        for (Part part : content) {
-          if (part.content != null && GenAiMessages.TEXT.equals(part.type)) {
-            text.append(part.content);
-          }
-        }
-        m.parts.add(Part.toolCallResponse(toolCallId, text.toString()));
+        m.parts.add(Part.toolCallResponse(toolCallId, GenAiMessages.joinText(content)));
       } else {
         m.parts.addAll(content);
       }
@@ -275,8 +222,7 @@ public final class OpenAiChatCodec implements ProviderCodec {
   // ---------------------------------------------------------------- response
 
   /** What one choice ({@code index}) reported so far. */
-  private static final class Choice {
-    String finishReason;
+  private static final class Choice extends Choices.Choice {
     String role;
     StringBuilder text;
     List<ToolCall> toolCalls;
@@ -289,25 +235,19 @@ public final class OpenAiChatCodec implements ProviderCodec {
   }
 
   static final class Observer extends JsonBodyObserver {
-    private final boolean capture;
-    private final TextBudget budget;
-    private final ArrayList<Choice> choices = new ArrayList<>(2);
+    private final Choices<Choice> choices = new Choices<>(2, Choice::new);
     private boolean idSeen;
     private boolean modelSeen;
     private boolean tierSeen;
     private boolean fingerprintSeen;
     private boolean badIndexWarned;
-    private boolean errorWarned;
 
     Observer(CallRecord record, boolean eventStream) {
       super(record, CODEC, eventStream);
-      this.capture = record.captureOutput;
-      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
     }
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readCompletion(p);
     }
 
@@ -351,7 +291,7 @@ public final class OpenAiChatCodec implements ProviderCodec {
             readChoices(p);
             break;
           case "usage":
-            readUsage(p);
+            USAGE.read(p, record);
             break;
           case "service_tier":
             if (!tierSeen && p.currentToken() == JsonToken.VALUE_STRING) {
@@ -372,9 +312,8 @@ public final class OpenAiChatCodec implements ProviderCodec {
           case "error":
             // some servers report a failure inside a 200 stream; the content may hold details
             // we must not copy, so only say that it happened
-            if (!errorWarned && p.currentToken() == JsonToken.START_OBJECT) {
-              errorWarned = true;
-              record.warn(CODEC + ": provider reported an error in the response body");
+            if (p.currentToken() == JsonToken.START_OBJECT) {
+              warnProviderError("response body");
             }
             p.skipChildren();
             break;
@@ -463,11 +402,8 @@ public final class OpenAiChatCodec implements ProviderCodec {
       if (finish == null && !capture) {
         return;
       }
-      Choice c = choice(index);
-      if (finish != null && !finish.equals(c.finishReason)) {
-        c.finishReason = finish;
-        publishFinishReasons();
-      }
+      Choice c = choices.at(index);
+      choices.finish(c, finish, record);
       if (capture) {
         if (role != null) {
           c.role = role;
@@ -477,29 +413,6 @@ public final class OpenAiChatCodec implements ProviderCodec {
           mergeToolDeltas(c, tools);
         }
       }
-    }
-
-    private Choice choice(int index) {
-      while (choices.size() <= index) {
-        choices.add(null);
-      }
-      Choice c = choices.get(index);
-      if (c == null) {
-        c = new Choice();
-        choices.set(index, c);
-      }
-      return c;
-    }
-
-    /** Finish reasons in choice-index order, as known so far. */
-    private void publishFinishReasons() {
-      List<String> reasons = new ArrayList<>(choices.size());
-      for (Choice c : choices) {
-        if (c != null && c.finishReason != null) {
-          reasons.add(c.finishReason);
-        }
-      }
-      record.finishReasons = reasons;
     }
 
     private static final class ToolDelta {
@@ -564,14 +477,7 @@ public final class OpenAiChatCodec implements ProviderCodec {
         c.toolCalls = new ArrayList<>(2);
       }
       for (ToolDelta d : deltas) {
-        while (c.toolCalls.size() <= d.index) {
-          c.toolCalls.add(null);
-        }
-        ToolCall call = c.toolCalls.get(d.index);
-        if (call == null) {
-          call = new ToolCall();
-          c.toolCalls.set(d.index, call);
-        }
+        ToolCall call = Choices.slot(c.toolCalls, d.index, ToolCall::new);
         if (d.id != null) {
           call.id = d.id;
         }
@@ -582,70 +488,13 @@ public final class OpenAiChatCodec implements ProviderCodec {
       }
     }
 
-    private void readUsage(JsonParser p) throws Exception {
-      if (!Json.enterObject(p)) {
-        return; // "usage": null on every chunk but the last
-      }
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        switch (f) {
-          case "prompt_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              record.inputTokens = v;
-            }
-            break;
-          }
-          case "completion_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              record.outputTokens = v;
-            }
-            break;
-          }
-          case "prompt_tokens_details":
-            if (Json.enterObject(p)) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("cached_tokens")) {
-                  Long v = Json.longValue(p);
-                  if (v != null) {
-                    record.cacheReadTokens = v;
-                  }
-                } else {
-                  p.skipChildren();
-                }
-              }
-            }
-            break;
-          case "completion_tokens_details":
-            if (Json.enterObject(p)) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("reasoning_tokens")) {
-                  Long v = Json.longValue(p);
-                  if (v != null) {
-                    record.reasoningTokens = v;
-                  }
-                } else {
-                  p.skipChildren();
-                }
-              }
-            }
-            break;
-          default:
-            p.skipChildren();
-        }
-      }
-    }
-
     @Override
     void finish(boolean complete) throws Exception {
       if (!capture || choices.isEmpty()) {
         return;
       }
-      List<Message> out = new ArrayList<>(choices.size());
-      for (Choice c : choices) {
+      List<Message> out = new ArrayList<>(choices.all().size());
+      for (Choice c : choices.all()) {
         if (c == null) {
           continue;
         }
@@ -661,13 +510,10 @@ public final class OpenAiChatCodec implements ProviderCodec {
             }
           }
         }
-        // finish_reason is required by the schema: a cut response has none, say "error"
-        m.finishReason = c.finishReason != null ? c.finishReason : (complete ? "unknown" : "error");
+        m.finishReason = GenAiMessages.finishReason(c.finishReason, complete);
         out.add(m);
       }
-      if (budget.truncated()) {
-        record.warn(CODEC + ": captured output truncated");
-      }
+      warnIfCaptureTruncated();
       record.outputMessages = GenAiMessages.writeMessages(out, true);
     }
   }

@@ -36,25 +36,16 @@ public final class OpenAiEmbeddingsCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = "embeddings";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
         while ((f = Json.nextField(p)) != null) {
           switch (f) {
-            case "model": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestModel = v;
-              }
+            case "model":
+              RequestParams.model(p, record);
               break;
-            }
             case "encoding_format": {
               String v = Json.stringValue(p);
               if (v != null) {
@@ -71,13 +62,9 @@ public final class OpenAiEmbeddingsCodec implements ProviderCodec {
               }
               break;
             }
-            case "user": {
-              String v = Json.stringValue(p);
-              if (v != null && record.userId == null) {
-                record.userId = v;
-              }
+            case "user":
+              RequestParams.user(p, record);
               break;
-            }
             default:
               p.skipChildren(); // "input" included: never needed
           }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.provider.GenAiMessages.Message;
 import dev.tollgate.provider.GenAiMessages.Part;
-import dev.tollgate.provider.GenAiMessages.TextBudget;
 import dev.tollgate.telemetry.CallRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,8 @@ import java.util.List;
  */
 public final class OpenAiResponsesCodec implements ProviderCodec {
   static final String CODEC = "openai.responses";
+  private static final OpenAiUsage USAGE = new OpenAiUsage(
+      "input_tokens", "output_tokens", "input_tokens_details", "output_tokens_details");
 
   public OpenAiResponsesCodec() {}
 
@@ -42,65 +43,34 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
       if (record.operation == null) {
         record.operation = "chat";
       }
-      if (body == null || body.length == 0) {
-        return;
-      }
-      try (JsonParser p = Json.parser(body, 0, body.length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          record.warn(CODEC + ": request body is not a JSON object");
+      try (JsonParser p = RequestParams.openBody(body, record, CODEC)) {
+        if (p == null) {
           return;
         }
         String f;
         while ((f = Json.nextField(p)) != null) {
           switch (f) {
-            case "model": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestModel = v;
-              }
+            case "model":
+              RequestParams.model(p, record);
               break;
-            }
             case "stream":
-              if (Boolean.TRUE.equals(Json.booleanValue(p))) {
-                record.stream = Boolean.TRUE;
-              }
+              RequestParams.stream(p, record);
               break;
-            case "temperature": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.temperature = v;
-              }
+            case "temperature":
+              RequestParams.temperature(p, record);
               break;
-            }
-            case "top_p": {
-              Double v = Json.doubleValue(p);
-              if (v != null) {
-                record.topP = v;
-              }
+            case "top_p":
+              RequestParams.topP(p, record);
               break;
-            }
-            case "max_output_tokens": {
-              Long v = Json.longValue(p);
-              if (v != null) {
-                record.maxTokens = v;
-              }
+            case "max_output_tokens":
+              RequestParams.maxTokens(p, record);
               break;
-            }
-            case "service_tier": {
-              String v = Json.stringValue(p);
-              if (v != null) {
-                record.requestServiceTier = v;
-              }
+            case "service_tier":
+              RequestParams.serviceTier(p, record);
               break;
-            }
-            case "user": {
-              String v = Json.stringValue(p);
-              if (v != null && record.userId == null) {
-                record.userId = v;
-              }
+            case "user":
+              RequestParams.user(p, record);
               break;
-            }
             case "input":
               if (record.captureInput) {
                 List<Message> input = readInput(p);
@@ -185,7 +155,7 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
             } else {
               List<Part> parts = new ArrayList<>(1);
               OpenAiContent.readContent(p, parts);
-              output = joinText(parts);
+              output = GenAiMessages.joinText(parts);
             }
             break;
           default:
@@ -210,41 +180,25 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
     return out;
   }
 
-  private static String joinText(List<Part> parts) {
-    StringBuilder sb = new StringBuilder();
-    for (Part part : parts) {
-      if (GenAiMessages.TEXT.equals(part.type) && part.content != null) {
-        sb.append(part.content);
-      }
-    }
-    return sb.toString();
-  }
-
   static final class Observer extends JsonBodyObserver {
-    private final boolean capture;
-    private final TextBudget budget;
     private boolean idSeen;
     private boolean modelSeen;
     private boolean terminalSeen;
-    private boolean errorWarned;
     /** Text deltas, kept only under capture, for a stream cut before its terminal event. */
     private StringBuilder deltas;
 
     Observer(CallRecord record, boolean eventStream) {
       super(record, CODEC, eventStream);
-      this.capture = record.captureOutput;
-      this.budget = capture ? new TextBudget(TextBudget.DEFAULT_CHARS) : null;
     }
 
     @Override
     void readBody(JsonParser p) throws Exception {
-      p.nextToken();
       readResponse(p, true);
     }
 
     @Override
     void readEvent(String event, byte[] data, int length) throws Exception {
-      String type = event != null && !event.equals("message") ? event : peekType(data, length);
+      String type = eventType(event, data, length);
       if (type == null) {
         return;
       }
@@ -268,38 +222,16 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
           }
           break;
         case "error":
-          if (!errorWarned) {
-            errorWarned = true;
-            record.warn(CODEC + ": provider reported an error in the stream");
-          }
+          warnProviderError("stream");
           break;
         default:
           // the other ~40 event types carry nothing we record
       }
     }
 
-    /** The {@code type} field of an event without an {@code event:} name. */
-    private static String peekType(byte[] data, int length) throws Exception {
-      try (JsonParser p = Json.parser(data, 0, length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
-          return null;
-        }
-        String f;
-        while ((f = Json.nextField(p)) != null) {
-          if (f.equals("type")) {
-            return Json.stringValue(p);
-          }
-          p.skipChildren();
-        }
-        return null;
-      }
-    }
-
     private void readResponseField(byte[] data, int length, boolean terminal) throws Exception {
-      try (JsonParser p = Json.parser(data, 0, length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
+      try (JsonParser p = Json.openObject(data, length)) {
+        if (p == null) {
           return;
         }
         String f;
@@ -314,15 +246,14 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
     }
 
     private void readDelta(byte[] data, int length) throws Exception {
-      try (JsonParser p = Json.parser(data, 0, length)) {
-        p.nextToken();
-        if (!Json.enterObject(p)) {
+      try (JsonParser p = Json.openObject(data, length)) {
+        if (p == null) {
           return;
         }
         String f;
         while ((f = Json.nextField(p)) != null) {
-          if (f.equals("delta") && p.currentToken() == JsonToken.VALUE_STRING) {
-            deltas = budget.append(deltas, p.getText());
+          if (f.equals("delta")) {
+            deltas = budget.append(deltas, Json.textValue(p));
           } else {
             p.skipChildren();
           }
@@ -372,15 +303,11 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
               }
             }
             break;
-          case "service_tier": {
-            String v = Json.stringValue(p);
-            if (v != null) {
-              record.responseServiceTier = v;
-            }
+          case "service_tier":
+            record.responseServiceTier = Json.stringOr(p, record.responseServiceTier);
             break;
-          }
           case "usage":
-            readUsage(p);
+            USAGE.read(p, record);
             break;
           case "output":
             if (terminal) {
@@ -399,17 +326,13 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
       terminalSeen = true;
       String reason = finishReason(status, incompleteReason, output.hasToolCall);
       if (reason != null) {
-        List<String> one = new ArrayList<>(1);
-        one.add(reason);
-        record.finishReasons = one;
+        Choices.single(reason, record);
       }
       if (capture) {
         Message m = new Message("assistant");
         m.parts.addAll(output.parts);
-        m.finishReason = reason != null ? reason : "unknown";
-        List<Message> out = new ArrayList<>(1);
-        out.add(m);
-        record.outputMessages = GenAiMessages.writeMessages(out, true);
+        m.finishReason = GenAiMessages.finishReason(reason, true);
+        record.outputMessages = GenAiMessages.writeOutputMessage(m);
       }
     }
 
@@ -428,63 +351,6 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
           return "cancelled";
         default:
           return null; // queued, in_progress: not finished
-      }
-    }
-
-    private void readUsage(JsonParser p) throws Exception {
-      if (!Json.enterObject(p)) {
-        return;
-      }
-      String f;
-      while ((f = Json.nextField(p)) != null) {
-        switch (f) {
-          case "input_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              record.inputTokens = v;
-            }
-            break;
-          }
-          case "output_tokens": {
-            Long v = Json.longValue(p);
-            if (v != null) {
-              record.outputTokens = v;
-            }
-            break;
-          }
-          case "input_tokens_details":
-            if (Json.enterObject(p)) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("cached_tokens")) {
-                  Long v = Json.longValue(p);
-                  if (v != null) {
-                    record.cacheReadTokens = v;
-                  }
-                } else {
-                  p.skipChildren();
-                }
-              }
-            }
-            break;
-          case "output_tokens_details":
-            if (Json.enterObject(p)) {
-              String g;
-              while ((g = Json.nextField(p)) != null) {
-                if (g.equals("reasoning_tokens")) {
-                  Long v = Json.longValue(p);
-                  if (v != null) {
-                    record.reasoningTokens = v;
-                  }
-                } else {
-                  p.skipChildren();
-                }
-              }
-            }
-            break;
-          default:
-            p.skipChildren();
-        }
       }
     }
 
@@ -571,9 +437,7 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
           parts.add(Part.toolCall(callId, name, arguments));
         } else if (type.equals("reasoning")) {
           if (summary != null && summary.length() > 0) {
-            Part r = new Part(GenAiMessages.REASONING);
-            r.content = summary.toString();
-            parts.add(r);
+            parts.add(Part.reasoning(summary.toString()));
           }
         } else {
           parts.add(new Part(type)); // built-in tool calls (web_search_call, ...): type only
@@ -587,13 +451,9 @@ public final class OpenAiResponsesCodec implements ProviderCodec {
         Message m = new Message("assistant");
         m.parts.add(Part.text(deltas.toString()));
         m.finishReason = "error"; // the stream ended before the response did
-        List<Message> out = new ArrayList<>(1);
-        out.add(m);
-        record.outputMessages = GenAiMessages.writeMessages(out, true);
+        record.outputMessages = GenAiMessages.writeOutputMessage(m);
       }
-      if (capture && budget.truncated()) {
-        record.warn(CODEC + ": captured output truncated");
-      }
+      warnIfCaptureTruncated();
     }
   }
 }

@@ -18,10 +18,7 @@ class AnthropicMessagesCodecTest {
   private final AnthropicMessagesCodec codec = new AnthropicMessagesCodec();
 
   private CallRecord request(byte[] body, boolean capture) {
-    CallRecord r = new CallRecord();
-    r.captureInput = capture;
-    codec.readRequest("/v1/messages", body, r);
-    return r;
+    return CodecAssertions.request(codec, "/v1/messages", body, capture);
   }
 
   @Test

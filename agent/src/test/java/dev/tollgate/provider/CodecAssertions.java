@@ -25,6 +25,14 @@ final class CodecAssertions {
     };
   }
 
+  /** Runs one request through the codec into a fresh record (input capture as given). */
+  static CallRecord request(ProviderCodec codec, String path, byte[] body, boolean captureInput) {
+    CallRecord r = new CallRecord();
+    r.captureInput = captureInput;
+    codec.readRequest(path, body, r);
+    return r;
+  }
+
   static Supplier<CallRecord> ok() {
     return records(200, false, false);
   }

@@ -18,11 +18,9 @@ class GeminiCodecTest {
   private final GeminiCodec codec = new GeminiCodec();
 
   private CallRecord request(Wire.Exchange x, boolean capture) {
-    CallRecord r = new CallRecord();
-    r.captureInput = capture;
     URI uri = URI.create(x.url());
-    codec.readRequest(uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : ""), x.requestBody(), r);
-    return r;
+    String path = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    return CodecAssertions.request(codec, path, x.requestBody(), capture);
   }
 
   @Test

@@ -18,10 +18,7 @@ class OpenAiChatCodecTest {
   private final OpenAiChatCodec codec = new OpenAiChatCodec();
 
   private CallRecord request(String path, byte[] body, boolean capture) {
-    CallRecord r = new CallRecord();
-    r.captureInput = capture;
-    codec.readRequest(path, body, r);
-    return r;
+    return CodecAssertions.request(codec, path, body, capture);
   }
 
   // ------------------------------------------------------------------ recorded exchanges

@@ -17,10 +17,7 @@ class OpenAiResponsesCodecTest {
   private final OpenAiResponsesCodec codec = new OpenAiResponsesCodec();
 
   private CallRecord request(byte[] body, boolean capture) {
-    CallRecord r = new CallRecord();
-    r.captureInput = capture;
-    codec.readRequest("/v1/responses", body, r);
-    return r;
+    return CodecAssertions.request(codec, "/v1/responses", body, capture);
   }
 
   @Test
