@@ -349,12 +349,16 @@ public final class GeminiCodec implements ProviderCodec {
           case "response_id":
             if (record.responseId == null && p.currentToken() == JsonToken.VALUE_STRING) {
               record.responseId = p.getText();
+            } else {
+              p.skipChildren();
             }
             break;
           case "modelVersion":
           case "model_version":
             if (record.responseModel == null && p.currentToken() == JsonToken.VALUE_STRING) {
               record.responseModel = p.getText();
+            } else {
+              p.skipChildren();
             }
             break;
           case "candidates":
@@ -431,8 +435,8 @@ public final class GeminiCodec implements ProviderCodec {
     private String finishReason(JsonParser p) throws Exception {
       JsonToken t = p.currentToken();
       if (t == JsonToken.VALUE_NUMBER_INT) {
-        int n = p.getIntValue();
-        return n >= 0 && n < FINISH_REASONS.length ? FINISH_REASONS[n] : String.valueOf(n);
+        long n = p.getLongValue();
+        return n >= 0 && n < FINISH_REASONS.length ? FINISH_REASONS[(int) n] : p.getText();
       }
       return Json.stringValue(p);
     }

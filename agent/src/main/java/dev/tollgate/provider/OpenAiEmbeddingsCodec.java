@@ -266,7 +266,9 @@ public final class OpenAiEmbeddingsCodec implements ProviderCodec {
       for (int i = off + len - 1; i >= off && pad < 2 && chars[i] == '='; i--) {
         pad++;
       }
-      long bytes = (long) len / 4 * 3 - pad;
+      // 4 chars carry 3 bytes; an unpadded tail of 2 or 3 chars carries 1 or 2
+      long data = len - pad;
+      long bytes = data / 4 * 3 + Math.max(0, data % 4 - 1);
       return bytes / 4;
     }
 

@@ -183,6 +183,12 @@ class GeminiCodecTest {
       assertThat(json(r.outputMessages).get(0).get("finish_reason").asText()).isEqualTo("error");
       assertThat(r.warnings).singleElement().asString().contains("truncated");
     }
+    CallRecord oddTypes = Feed.everyChunking(codec, ok(), utf8("{\"responseId\":{\"usageMetadata\":{}},"
+        + "\"modelVersion\":[\"x\"],\"candidates\":[{\"finishReason\":99999999999}],"
+        + "\"usageMetadata\":{\"promptTokenCount\":5,\"candidatesTokenCount\":2}}"), false);
+    assertThat(oddTypes.responseId).as("an object where a string belongs is skipped whole").isNull();
+    assertThat(oddTypes.inputTokens).as("what follows it is still read").isEqualTo(5L);
+    assertThat(oddTypes.finishReasons).containsExactly("99999999999");
     CallRecord malformed = Feed.everyChunking(codec, ok(), utf8("{\"modelVersion\":\"g\",\"usageMetadata\":{\"promptTokenCount\":"), false);
     assertThat(malformed.responseModel).isEqualTo("g");
     assertThat(malformed.warnings).singleElement().asString().contains("malformed JSON");

@@ -64,6 +64,17 @@ class OpenAiEmbeddingsCodecTest {
   }
 
   @Test
+  void base64WithoutPadding() {
+    for (int dims : new int[] {1, 2, 3, 7, 256}) {
+      ByteBuffer b = ByteBuffer.allocate(dims * 4).order(ByteOrder.LITTLE_ENDIAN);
+      String unpadded = Base64.getEncoder().withoutPadding().encodeToString(b.array());
+      String body = "{\"data\":[{\"embedding\":\"" + unpadded + "\",\"index\":0}],\"model\":\"m\"}";
+      CallRecord r = Feed.everyChunking(codec, ok(), utf8(body), false);
+      assertThat(r.embeddingDimensions).as("%d dims", dims).isEqualTo((long) dims);
+    }
+  }
+
+  @Test
   void requestDimensionsThenResponseCount() {
     CallRecord r = new CallRecord();
     codec.readRequest("/v1/embeddings",
