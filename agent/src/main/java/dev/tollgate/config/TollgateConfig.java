@@ -1,11 +1,15 @@
 package dev.tollgate.config;
 
 import dev.tollgate.internal.TollgateLog;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -19,6 +23,18 @@ import java.util.function.Function;
 public final class TollgateConfig {
   public static final String PREFIX = "tollgate.";
 
+  /** {@code tollgate.fallback.<model>=m1,m2}: the models to try when {@code <model>} fails. */
+  public static final String FALLBACK_PREFIX = "tollgate.fallback.";
+  private static final String FALLBACK_ON_CODES = "tollgate.fallback.on-codes";
+
+  /** Upper bound of {@code tollgate.retry.max-attempts} (and of the {@code Retry-Num} header). */
+  public static final int MAX_RETRIES = 10;
+  /** Upper bound of a cache entry's time to live (as in Helicone). */
+  public static final long MAX_CACHE_TTL_MILLIS = 365L * 86_400_000L;
+
+  private static final SortedSet<Integer> DEFAULT_CODES =
+      Collections.unmodifiableSortedSet(new TreeSet<>(List.of(429, 500, 502, 503, 504)));
+
   private final boolean enabled;
   private final String endpoints;
   private final boolean detectByPath;
@@ -28,7 +44,23 @@ public final class TollgateConfig {
   private final boolean console;
   private final long shutdownTimeoutMillis;
 
-  private TollgateConfig(Function<String, String> source, Map<String, String> properties) {
+  private final boolean cacheEnabled;
+  private final long cacheTtlMillis;
+  private final long cacheMaxBytes;
+  private final boolean retryEnabled;
+  private final int retryMaxAttempts;
+  private final double retryFactor;
+  private final long retryMinDelayMillis;
+  private final long retryMaxDelayMillis;
+  private final SortedSet<Integer> retryOnCodes;
+  private final SortedSet<Integer> fallbackOnCodes;
+  /** Exact model name → fallback models (system properties, or the map given to {@link #of}). */
+  private final Map<String, List<String>> fallbackModels;
+  /** {@link #envName} of the model's key suffix → fallback models (environment twins). */
+  private final Map<String, List<String>> fallbackModelsByEnvName;
+
+  private TollgateConfig(Function<String, String> source, Map<String, String> properties,
+      Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName) {
     this.enabled = bool(source, "tollgate.enabled", true);
     this.endpoints = str(source, "tollgate.endpoints");
     this.detectByPath = bool(source, "tollgate.detect-by-path", true);
@@ -38,12 +70,41 @@ public final class TollgateConfig {
     this.pricingFile = str(source, "tollgate.pricing.file");
     this.console = bool(source, "tollgate.console", false);
     this.shutdownTimeoutMillis = duration(source, "tollgate.shutdown-timeout", 1_000);
+
+    this.cacheEnabled = bool(source, "tollgate.cache.enabled", false);
+    long ttl = duration(source, "tollgate.cache.ttl", 7L * 86_400_000L);
+    if (ttl > MAX_CACHE_TTL_MILLIS) {
+      TollgateLog.warnOnce("config:tollgate.cache.ttl", "tollgate.cache.ttl=" + ttl
+          + "ms is above 365 days; using 365 days");
+      ttl = MAX_CACHE_TTL_MILLIS;
+    }
+    this.cacheTtlMillis = ttl;
+    this.cacheMaxBytes = bytes(source, "tollgate.cache.max-bytes", 64L << 20);
+    this.retryEnabled = bool(source, "tollgate.retry.enabled", false);
+    this.retryMaxAttempts = (int) integer(source, "tollgate.retry.max-attempts", 3, 0, MAX_RETRIES);
+    this.retryFactor = factor(source, "tollgate.retry.factor", 2.0);
+    long min = duration(source, "tollgate.retry.min-delay", 1_000);
+    long max = duration(source, "tollgate.retry.max-delay", 10_000);
+    if (min > max) {
+      TollgateLog.warnOnce("config:tollgate.retry.min-delay", "tollgate.retry.min-delay (" + min
+          + "ms) is above tollgate.retry.max-delay (" + max + "ms); using " + max + "ms for both");
+      min = max;
+    }
+    this.retryMinDelayMillis = min;
+    this.retryMaxDelayMillis = max;
+    this.retryOnCodes = codes(source, "tollgate.retry.on-codes");
+    this.fallbackOnCodes = codes(source, FALLBACK_ON_CODES);
+    this.fallbackModels = modelLists(fallbackByModel);
+    this.fallbackModelsByEnvName = modelLists(fallbackByEnvName);
   }
 
   /** Reads the JVM's system properties and environment. */
   public static TollgateConfig fromEnvironment() {
-    Properties sys = System.getProperties();
-    Map<String, String> env = System.getenv();
+    return from(System.getProperties(), System.getenv());
+  }
+
+  /** Settings from these system properties and this environment (system properties win). */
+  static TollgateConfig from(Properties sys, Map<String, String> env) {
     Function<String, String> source = key -> {
       String v = sys.getProperty(key);
       return v != null ? v : env.get(envName(key));
@@ -51,28 +112,46 @@ public final class TollgateConfig {
     Map<String, String> props = new LinkedHashMap<>();
     String propPrefix = "tollgate.properties.";
     String envPrefix = envName(propPrefix);
+    String envFallbackPrefix = envName(FALLBACK_PREFIX);
+    String envFallbackOnCodes = envName(FALLBACK_ON_CODES);
+    Map<String, String> fallbackByEnvName = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
         props.put(e.getKey().substring(envPrefix.length()).toLowerCase(Locale.ROOT), e.getValue());
       }
+      if (e.getKey().startsWith(envFallbackPrefix) && e.getKey().length() > envFallbackPrefix.length()
+          && !e.getKey().equals(envFallbackOnCodes)) {
+        fallbackByEnvName.put(e.getKey().substring(envFallbackPrefix.length()), e.getValue());
+      }
     }
+    Map<String, String> fallbackByModel = new LinkedHashMap<>();
     for (String name : sys.stringPropertyNames()) {
       if (name.startsWith(propPrefix) && name.length() > propPrefix.length()) {
         props.put(name.substring(propPrefix.length()), sys.getProperty(name));
       }
+      collectFallback(fallbackByModel, name, sys.getProperty(name));
     }
-    return new TollgateConfig(source, props);
+    return new TollgateConfig(source, props, fallbackByModel, fallbackByEnvName);
   }
 
   /** For tests: settings from a map of property names (no environment). */
   public static TollgateConfig of(Map<String, String> settings) {
     Map<String, String> props = new LinkedHashMap<>();
+    Map<String, String> fallbackByModel = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
       if (k.startsWith("tollgate.properties.") && k.length() > "tollgate.properties.".length()) {
         props.put(k.substring("tollgate.properties.".length()), v);
       }
+      collectFallback(fallbackByModel, k, v);
     });
-    return new TollgateConfig(settings::get, props);
+    return new TollgateConfig(settings::get, props, fallbackByModel, Map.of());
+  }
+
+  private static void collectFallback(Map<String, String> into, String key, String value) {
+    if (key.startsWith(FALLBACK_PREFIX) && key.length() > FALLBACK_PREFIX.length()
+        && !key.equals(FALLBACK_ON_CODES)) {
+      into.put(key.substring(FALLBACK_PREFIX.length()), value);
+    }
   }
 
   /** {@code tollgate.cache.enabled} → {@code TOLLGATE_CACHE_ENABLED}. */
@@ -115,6 +194,80 @@ public final class TollgateConfig {
     return shutdownTimeoutMillis;
   }
 
+  /** {@code tollgate.cache.enabled}: cache every handled call (read and write). */
+  public boolean cacheEnabled() {
+    return cacheEnabled;
+  }
+
+  /** {@code tollgate.cache.ttl}: time to live of what a call writes, at most 365 days. */
+  public long cacheTtlMillis() {
+    return cacheTtlMillis;
+  }
+
+  /** {@code tollgate.cache.max-bytes}: the bound of the in-memory cache, in bytes. */
+  public long cacheMaxBytes() {
+    return cacheMaxBytes;
+  }
+
+  /** {@code tollgate.retry.enabled}: retry every handled call. */
+  public boolean retryEnabled() {
+    return retryEnabled;
+  }
+
+  /** {@code tollgate.retry.max-attempts}: retries after the first attempt (0..{@value #MAX_RETRIES}). */
+  public int retryMaxAttempts() {
+    return retryMaxAttempts;
+  }
+
+  /** {@code tollgate.retry.factor}: exponential backoff multiplier, at least 1. */
+  public double retryFactor() {
+    return retryFactor;
+  }
+
+  /** {@code tollgate.retry.min-delay}; never above {@link #retryMaxDelayMillis()}. */
+  public long retryMinDelayMillis() {
+    return retryMinDelayMillis;
+  }
+
+  /** {@code tollgate.retry.max-delay}. */
+  public long retryMaxDelayMillis() {
+    return retryMaxDelayMillis;
+  }
+
+  /** {@code tollgate.retry.on-codes}: sorted, unmodifiable. */
+  public SortedSet<Integer> retryOnCodes() {
+    return retryOnCodes;
+  }
+
+  /** {@code tollgate.fallback.on-codes}: sorted, unmodifiable. */
+  public SortedSet<Integer> fallbackOnCodes() {
+    return fallbackOnCodes;
+  }
+
+  /**
+   * {@code tollgate.fallback.<model>}: the models to try, in order, when {@code model} fails;
+   * empty when none (or when {@code model} is null). The system property for the exact model
+   * name wins over its environment twin ({@code TOLLGATE_FALLBACK_GPT_4O} for {@code gpt-4o}).
+   */
+  public List<String> fallbackModels(String model) {
+    if (model == null) {
+      return List.of();
+    }
+    List<String> exact = fallbackModels.get(model);
+    if (exact != null) {
+      return exact;
+    }
+    if (fallbackModelsByEnvName.isEmpty()) {
+      return List.of();
+    }
+    return fallbackModelsByEnvName.getOrDefault(envName(model), List.of());
+  }
+
+  /** True when any {@code tollgate.fallback.<model>} is set (a cheap check before a lookup). */
+  public boolean hasFallbackModels() {
+    return !fallbackModels.isEmpty() || !fallbackModelsByEnvName.isEmpty();
+  }
+
   private static String trim(String s) {
     return s == null ? null : s.trim();
   }
@@ -137,6 +290,171 @@ public final class TollgateConfig {
     }
     TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + v + ": expected true or false; using " + dflt);
     return dflt;
+  }
+
+  /** Comma lists of models; blank items and blank lists are dropped. */
+  private static Map<String, List<String>> modelLists(Map<String, String> raw) {
+    if (raw.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    raw.forEach((model, list) -> {
+      List<String> models = new ArrayList<>();
+      if (list != null) {
+        for (String m : list.split(",")) {
+          String t = m.trim();
+          if (!t.isEmpty() && !models.contains(t)) {
+            models.add(t);
+          }
+        }
+      }
+      if (!models.isEmpty()) {
+        out.put(model, List.copyOf(models));
+      }
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static long integer(Function<String, String> source, String key, long dflt, long min, long max) {
+    String v = str(source, key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + v + ": expected a whole number from "
+        + min + " to " + max + "; using " + dflt);
+    return dflt;
+  }
+
+  private static double factor(Function<String, String> source, String key, double dflt) {
+    String v = str(source, key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 1 && Double.isFinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + v + ": expected a number of at least 1; using "
+        + dflt);
+    return dflt;
+  }
+
+  private static SortedSet<Integer> codes(Function<String, String> source, String key) {
+    String v = str(source, key);
+    if (v == null) {
+      return DEFAULT_CODES;
+    }
+    try {
+      return parseStatusCodes(v);
+    } catch (IllegalArgumentException e) {
+      TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + v + ": " + e.getMessage()
+          + "; using " + DEFAULT_CODES);
+      return DEFAULT_CODES;
+    }
+  }
+
+  /** {@code 429, 500-504} → the codes; 100..599 only. An empty list is allowed (reacts to no status). */
+  static SortedSet<Integer> parseStatusCodes(String text) {
+    SortedSet<Integer> out = new TreeSet<>();
+    for (String raw : text.split(",")) {
+      String item = raw.trim();
+      if (item.isEmpty()) {
+        continue;
+      }
+      int dash = item.indexOf('-', 1);
+      int from = statusCode(dash < 0 ? item : item.substring(0, dash).trim());
+      int to = dash < 0 ? from : statusCode(item.substring(dash + 1).trim());
+      if (from > to) {
+        throw new IllegalArgumentException("'" + item + "' is an empty range");
+      }
+      for (int c = from; c <= to; c++) {
+        out.add(c);
+      }
+    }
+    return Collections.unmodifiableSortedSet(out);
+  }
+
+  private static int statusCode(String s) {
+    if (s.length() == 3 && s.chars().allMatch(Character::isDigit)) {
+      int c = Integer.parseInt(s);
+      if (c >= 100 && c <= 599) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("'" + s + "' is not a status code (100..599)");
+  }
+
+  private static long bytes(Function<String, String> source, String key, long dflt) {
+    String v = str(source, key);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      return parseBytes(v);
+    } catch (IllegalArgumentException e) {
+      TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + v + ": " + e.getMessage()
+          + "; using " + dflt + " bytes");
+      return dflt;
+    }
+  }
+
+  /**
+   * {@code 123}, {@code 64KB}, {@code 64MB}, {@code 1GB} (binary multiples: 1KB = 1024 bytes;
+   * units in any case, also {@code B}, {@code K}, {@code KiB}, ...; a space before the unit is
+   * allowed).
+   *
+   * @throws IllegalArgumentException with a message naming the accepted forms
+   */
+  static long parseBytes(String text) {
+    String s = text == null ? "" : text.trim();
+    int i = 0;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      i++;
+    }
+    if (i == 0 || i > 18) {
+      throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 65536, 64KB, 64MB, 1GB)");
+    }
+    long n = Long.parseLong(s.substring(0, i));
+    int shift;
+    switch (s.substring(i).trim().toUpperCase(Locale.ROOT)) {
+      case "":
+      case "B":
+        shift = 0;
+        break;
+      case "K":
+      case "KB":
+      case "KIB":
+        shift = 10;
+        break;
+      case "M":
+      case "MB":
+      case "MIB":
+        shift = 20;
+        break;
+      case "G":
+      case "GB":
+      case "GIB":
+        shift = 30;
+        break;
+      default:
+        throw new IllegalArgumentException("unknown unit in size '" + text + "' (use B, KB, MB or GB)");
+    }
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException("size too large: '" + text + "'");
+    }
+    return n << shift;
   }
 
   private static long duration(Function<String, String> source, String key, long dfltMillis) {

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.tollgate.internal.TollgateLogCapture;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class TollgateConfigTest {
@@ -160,6 +162,176 @@ class TollgateConfigTest {
         System.setProperty(pricing, previousPricing);
       }
     }
+  }
+
+  @Test
+  void policyDefaults() {
+    TollgateConfig c = TollgateConfig.of(Map.of());
+
+    assertThat(c.cacheEnabled()).isFalse();
+    assertThat(c.cacheTtlMillis()).isEqualTo(7L * 86_400_000L);
+    assertThat(c.cacheMaxBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(c.retryEnabled()).isFalse();
+    assertThat(c.retryMaxAttempts()).isEqualTo(3);
+    assertThat(c.retryFactor()).isEqualTo(2.0);
+    assertThat(c.retryMinDelayMillis()).isEqualTo(1_000);
+    assertThat(c.retryMaxDelayMillis()).isEqualTo(10_000);
+    assertThat(c.retryOnCodes()).containsExactly(429, 500, 502, 503, 504);
+    assertThat(c.fallbackOnCodes()).containsExactly(429, 500, 502, 503, 504);
+    assertThat(c.fallbackModels("gpt-4o")).isEmpty();
+    assertThat(c.fallbackModels(null)).isEmpty();
+    assertThat(c.hasFallbackModels()).isFalse();
+  }
+
+  @Test
+  void readsEveryPolicyKey() {
+    TollgateConfig c = TollgateConfig.of(Map.ofEntries(
+        entry("tollgate.cache.enabled", "true"),
+        entry("tollgate.cache.ttl", "1h"),
+        entry("tollgate.cache.max-bytes", "16MB"),
+        entry("tollgate.retry.enabled", "true"),
+        entry("tollgate.retry.max-attempts", "5"),
+        entry("tollgate.retry.factor", "1.5"),
+        entry("tollgate.retry.min-delay", "200ms"),
+        entry("tollgate.retry.max-delay", "30s"),
+        entry("tollgate.retry.on-codes", "429, 503"),
+        entry("tollgate.fallback.on-codes", "500-502,429"),
+        entry("tollgate.fallback.gpt-4o", "gpt-4o-mini, gpt-3.5-turbo"),
+        entry("tollgate.fallback.claude-3.5-sonnet", "claude-3-haiku")));
+
+    assertThat(c.cacheEnabled()).isTrue();
+    assertThat(c.cacheTtlMillis()).isEqualTo(3_600_000);
+    assertThat(c.cacheMaxBytes()).isEqualTo(16L << 20);
+    assertThat(c.retryEnabled()).isTrue();
+    assertThat(c.retryMaxAttempts()).isEqualTo(5);
+    assertThat(c.retryFactor()).isEqualTo(1.5);
+    assertThat(c.retryMinDelayMillis()).isEqualTo(200);
+    assertThat(c.retryMaxDelayMillis()).isEqualTo(30_000);
+    assertThat(c.retryOnCodes()).containsExactly(429, 503);
+    assertThat(c.fallbackOnCodes()).containsExactly(429, 500, 501, 502);
+    assertThat(c.fallbackModels("gpt-4o")).containsExactly("gpt-4o-mini", "gpt-3.5-turbo");
+    assertThat(c.fallbackModels("claude-3.5-sonnet")).containsExactly("claude-3-haiku");
+    assertThat(c.fallbackModels("GPT-4O")).as("model names are exact").isEmpty();
+    assertThat(c.fallbackModels("on-codes")).as("the on-codes key is not a model").isEmpty();
+    assertThat(c.hasFallbackModels()).isTrue();
+  }
+
+  @Test
+  void fallbackListsDropBlanksAndDuplicates() {
+    TollgateConfig c = TollgateConfig.of(Map.of("tollgate.fallback.a", " b, ,c,b ", "tollgate.fallback.x", " , "));
+
+    assertThat(c.fallbackModels("a")).containsExactly("b", "c");
+    assertThat(c.fallbackModels("x")).isEmpty();
+    assertThatThrownBy(() -> c.fallbackModels("a").add("d")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void sizes() {
+    assertThat(TollgateConfig.parseBytes("123")).isEqualTo(123);
+    assertThat(TollgateConfig.parseBytes("64KB")).isEqualTo(64 * 1024);
+    assertThat(TollgateConfig.parseBytes("64MB")).isEqualTo(64L * 1024 * 1024);
+    assertThat(TollgateConfig.parseBytes("1GB")).isEqualTo(1L << 30);
+    assertThat(TollgateConfig.parseBytes(" 2 mb ")).isEqualTo(2L << 20);
+    assertThat(TollgateConfig.parseBytes("10B")).isEqualTo(10);
+    assertThat(TollgateConfig.parseBytes("3KiB")).isEqualTo(3 * 1024);
+    for (String bad : new String[] {"", "MB", "-1", "1.5MB", "12TB", "99999999999999999GB"}) {
+      assertThatThrownBy(() -> TollgateConfig.parseBytes(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void statusCodeLists() {
+    assertThat(TollgateConfig.parseStatusCodes("429,500-502, 504")).containsExactly(429, 500, 501, 502, 504);
+    assertThat(TollgateConfig.parseStatusCodes(" ")).isEmpty();
+    for (String bad : new String[] {"42", "abc", "600", "503-500", "429;500"}) {
+      assertThatThrownBy(() -> TollgateConfig.parseStatusCodes(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void badPolicyValuesFallBackToDefaultsWithOneWarningEach() {
+    try (TollgateLogCapture log = TollgateLogCapture.start()) {
+      Map<String, String> bad = Map.of(
+          "tollgate.cache.max-bytes", "lots",
+          "tollgate.cache.ttl", "forever",
+          "tollgate.retry.max-attempts", "99",
+          "tollgate.retry.factor", "0.5",
+          "tollgate.retry.on-codes", "429,oops",
+          "tollgate.fallback.on-codes", "700");
+      TollgateConfig c = TollgateConfig.of(bad);
+      TollgateConfig.of(bad);
+
+      assertThat(c.cacheMaxBytes()).isEqualTo(64L << 20);
+      assertThat(c.cacheTtlMillis()).isEqualTo(7L * 86_400_000L);
+      assertThat(c.retryMaxAttempts()).isEqualTo(3);
+      assertThat(c.retryFactor()).isEqualTo(2.0);
+      assertThat(c.retryOnCodes()).containsExactly(429, 500, 502, 503, 504);
+      assertThat(c.fallbackOnCodes()).containsExactly(429, 500, 502, 503, 504);
+      String text = log.text();
+      for (String shown : List.of("tollgate.cache.max-bytes=lots", "tollgate.cache.ttl=forever",
+          "tollgate.retry.max-attempts=99", "tollgate.retry.factor=0.5", "tollgate.retry.on-codes=429,oops",
+          "tollgate.fallback.on-codes=700")) {
+        assertThat(occurrences(text, shown)).as(shown).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void cacheTtlIsClampedTo365Days() {
+    try (TollgateLogCapture log = TollgateLogCapture.start()) {
+      assertThat(TollgateConfig.of(Map.of("tollgate.cache.ttl", "400d")).cacheTtlMillis())
+          .isEqualTo(365L * 86_400_000L);
+      assertThat(log.text()).contains("365 days");
+    }
+  }
+
+  @Test
+  void minDelayAboveMaxDelayIsCappedWithAWarning() {
+    try (TollgateLogCapture log = TollgateLogCapture.start()) {
+      TollgateConfig c = TollgateConfig.of(Map.of("tollgate.retry.max-delay", "500ms"));
+
+      assertThat(c.retryMinDelayMillis()).isEqualTo(500);
+      assertThat(c.retryMaxDelayMillis()).isEqualTo(500);
+      assertThat(log.text()).contains("tollgate.retry.min-delay").contains("500ms");
+    }
+  }
+
+  @Test
+  void zeroRetriesIsAllowed() {
+    assertThat(TollgateConfig.of(Map.of("tollgate.retry.max-attempts", "0")).retryMaxAttempts()).isZero();
+    assertThat(TollgateConfig.of(Map.of("tollgate.retry.max-attempts", "10")).retryMaxAttempts()).isEqualTo(10);
+  }
+
+  @Test
+  void fallbackModelsFromSystemProperties() {
+    String key = "tollgate.fallback.tollgate-config-test-model";
+    System.setProperty(key, "m1,m2");
+    try {
+      assertThat(TollgateConfig.fromEnvironment().fallbackModels("tollgate-config-test-model"))
+          .containsExactly("m1", "m2");
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
+  @Test
+  void fallbackModelsFromTheEnvironmentMatchByTheEnvTwinOfTheModel() {
+    Properties sys = new Properties();
+    sys.setProperty("tollgate.fallback.gpt-4o", "from-property");
+    Map<String, String> env = Map.of(
+        "TOLLGATE_FALLBACK_GPT_4O", "from-env",
+        "TOLLGATE_FALLBACK_CLAUDE_3_5_SONNET", "claude-3-haiku,claude-3-opus",
+        "TOLLGATE_FALLBACK_ON_CODES", "503",
+        "TOLLGATE_RETRY_ENABLED", "true");
+
+    TollgateConfig c = TollgateConfig.from(sys, env);
+
+    assertThat(c.fallbackModels("gpt-4o")).as("the system property wins").containsExactly("from-property");
+    assertThat(c.fallbackModels("claude-3.5-sonnet")).containsExactly("claude-3-haiku", "claude-3-opus");
+    assertThat(c.fallbackModels("on-codes")).isEmpty();
+    assertThat(c.fallbackOnCodes()).containsExactly(503);
+    assertThat(c.retryEnabled()).isTrue();
   }
 
   private static int occurrences(String text, String part) {

@@ -1,0 +1,117 @@
+package dev.tollgate.policy;
+
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A complete answer kept in the {@link ResponseCache}: status, headers in order, body bytes
+ * (for a stream, the SSE bytes as received) and what the provider charged for it.
+ *
+ * <p>Why the cost is kept: a hit costs nothing but its span reports
+ * {@code tollgate.cache.saved_usd}, what the original call cost. The body is copied in and out,
+ * so that no caller can change an entry another call will be served.
+ */
+public final class CachedResponse {
+  private final int status;
+  private final List<Map.Entry<String, String>> headers;
+  private final byte[] body;
+  private final Double costUsd;
+  private final int weight;
+
+  private CachedResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, Double costUsd) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.costUsd = costUsd;
+    long w = body.length;
+    for (Map.Entry<String, String> h : headers) {
+      w += utf8Length(h.getKey()) + utf8Length(h.getValue());
+    }
+    this.weight = (int) Math.min(Integer.MAX_VALUE, w);
+  }
+
+  /**
+   * @param headers response headers in order (a name may repeat); null entries, names or
+   *     values are rejected
+   * @param costUsd what the provider charged, or null when unpriced
+   * @throws IllegalArgumentException for a status outside 100..599, a null body or header part
+   */
+  public static CachedResponse of(int status, List<Map.Entry<String, String>> headers, byte[] body, Double costUsd) {
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("not a status code: " + status);
+    }
+    Objects.requireNonNull(body, "body");
+    List<Map.Entry<String, String>> copy = new ArrayList<>(headers == null ? 0 : headers.size());
+    if (headers != null) {
+      for (Map.Entry<String, String> h : headers) {
+        if (h == null || h.getKey() == null || h.getValue() == null) {
+          throw new IllegalArgumentException("a header entry, name or value is null");
+        }
+        copy.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue()));
+      }
+    }
+    if (costUsd != null && !(costUsd >= 0 && Double.isFinite(costUsd))) {
+      throw new IllegalArgumentException("cost must be a finite amount >= 0: " + costUsd);
+    }
+    return new CachedResponse(status, Collections.unmodifiableList(copy), body.clone(), costUsd);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** Unmodifiable, in the order received. */
+  public List<Map.Entry<String, String>> headers() {
+    return headers;
+  }
+
+  /** A copy of the body bytes. */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  public int bodyLength() {
+    return body.length;
+  }
+
+  /** What the provider charged for the call that produced this answer; null when unpriced. */
+  public Double costUsd() {
+    return costUsd;
+  }
+
+  /** Bytes this entry counts against the cache bound: body plus header names and values (UTF-8). */
+  int weight() {
+    return weight;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /** Status, header names and sizes only: bodies and header values may hold personal data. */
+  @Override
+  public String toString() {
+    List<String> names = new ArrayList<>(headers.size());
+    headers.forEach(h -> names.add(h.getKey()));
+    return "CachedResponse{status=" + status + ", headers=" + names + ", bodyBytes=" + body.length
+        + (costUsd == null ? "" : ", costUsd=" + costUsd) + "}";
+  }
+}
