@@ -1,7 +1,11 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.config.TollgateConfig;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.policy.CallPolicies;
+import dev.tollgate.policy.PolicyResolver;
+import dev.tollgate.policy.ResponseCache;
 import dev.tollgate.provider.Codecs;
 import dev.tollgate.provider.Endpoint;
 import dev.tollgate.provider.EndpointRecognizer;
@@ -11,6 +15,7 @@ import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +23,9 @@ import java.util.function.Supplier;
  * the request, telemetry starts the span), finish it (codec's last word, pricing, span end,
  * metrics, console line).
  *
- * <p>The pipeline today is the telemetry stage alone; policies (rate limit, cache, fallback,
- * retry) slot in between {@link #start} and the transport as the issues that need them land.
+ * <p>Between {@link #start} and the transport sit the policies (cache, then fallback, then
+ * retry), driven per call by a {@link PolicyDriver}: the adapter asks the call what to send
+ * and tells it what came back. Rate limits and budgets will sit before the cache.
  *
  * <p>Heavy parts start lazily, off the JVM's start-up path: the OpenTelemetry SDK and the
  * price table are built on the first LLM call, never in premain.
@@ -36,6 +42,8 @@ public final class Gateway {
   private final Supplier<PriceFunction> pricerFactory;
   private final Supplier<OtelTelemetry> telemetryFactory;
   private final ConsoleReporter console;
+  private final PolicyResolver policyResolver;
+  private volatile ResponseCache responseCache;
   private volatile PriceFunction pricer;
   private volatile OtelTelemetry telemetry;
   private volatile boolean telemetryFailed;
@@ -49,6 +57,7 @@ public final class Gateway {
     this.pricerFactory = pricerFactory;
     this.telemetryFactory = telemetryFactory;
     this.console = config.console() ? new ConsoleReporter(System.err) : null;
+    this.policyResolver = new PolicyResolver(config);
   }
 
   /**
@@ -98,6 +107,19 @@ public final class Gateway {
    */
   public LlmCall start(Endpoint endpoint, String host, int port, String path, ControlHeaders control,
       byte[] body) {
+    return start(endpoint, null, host, port, path, control, HeaderLookup.NONE, body);
+  }
+
+  /**
+   * Starts a call, resolving its policies (cache, retry, fallback) from the configuration and
+   * the request's control headers. Never throws.
+   *
+   * @param uri the request's full URI (needed by policies that re-send it), may be null
+   * @param requestHeaders the application's request headers (credential for the cache key,
+   *     {@code Cache-Control})
+   */
+  public LlmCall start(Endpoint endpoint, java.net.URI uri, String host, int port, String path,
+      ControlHeaders control, HeaderLookup requestHeaders, byte[] body) {
     CallRecord r = new CallRecord();
     r.startNanos = System.nanoTime();
     Instant now = Instant.now();
@@ -131,17 +153,83 @@ public final class Gateway {
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:span-start", "could not start a span", t);
     }
-    return new LlmCall(this, endpoint, r, span);
+    PolicyDriver policy = null;
+    if (uri != null) {
+      try {
+        CallPolicies policies = policyResolver.resolve(control, requestHeaders, r.requestModel);
+        if (policies.any() || !policies.errors().isEmpty()) {
+          for (String e : policies.errors()) {
+            r.warn("ignored control header: " + e);
+          }
+          policy = policies.any() ? new PolicyDriver(this, r, policies, endpoint, uri, body,
+              credential(requestHeaders, uri), control.usedHelicone()) : null;
+          if (policy == null) {
+            r.configErrors.addAll(policies.errors());
+          }
+        }
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:policies", "could not apply the gateway policies; the call goes on without them", t);
+      }
+    }
+    return new LlmCall(this, endpoint, r, span, policy);
   }
 
-  void finish(LlmCall call) {
+  /**
+   * The request's credential, for the cache key only (hashed there, never stored): the first
+   * of the providers' API-key headers, else a {@code key=} query parameter (Gemini).
+   */
+  static String credential(HeaderLookup headers, java.net.URI uri) {
+    for (String name : CREDENTIAL_HEADERS) {
+      String v = headers.first(name);
+      if (v != null) {
+        return v;
+      }
+    }
+    String q = uri.getRawQuery();
+    if (q != null) {
+      for (String part : q.split("&")) {
+        if (part.startsWith("key=")) {
+          return part.substring(4);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final List<String> CREDENTIAL_HEADERS =
+      List.of("authorization", "x-api-key", "api-key", "x-goog-api-key");
+
+  /** The response cache, created on first use; null when it could not be. */
+  ResponseCache responseCache() {
+    ResponseCache c = responseCache;
+    if (c == null) {
+      synchronized (this) {
+        c = responseCache;
+        if (c == null) {
+          c = new ResponseCache(config.cacheMaxBytes(), Ticker.systemTicker(),
+              () -> ThreadLocalRandom.current().nextLong());
+          responseCache = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  void finish(LlmCall call, boolean cleanEnd) {
     CallRecord r = call.record();
     try {
       if (r.costUsd == null) {
-        pricer().price(r, call.endpoint().vendor().pricingPrefixes());
+        pricer().price(r, call.answeringEndpoint().vendor().pricingPrefixes());
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:pricing", "pricing failed; the call is recorded unpriced", t);
+    }
+    if (call.policy() != null) {
+      try {
+        call.policy().onFinished(cleanEnd);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
+      }
     }
     try {
       OtelTelemetry t = telemetry;

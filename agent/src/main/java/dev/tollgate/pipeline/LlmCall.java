@@ -6,6 +6,8 @@ import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.provider.ResponseObserver;
 import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,13 +24,75 @@ public final class LlmCall {
   private final CallRecord record;
   private final OtelTelemetry.CallSpan span;
   private final AtomicBoolean ended = new AtomicBoolean();
+  private final PolicyDriver policy;
   private ResponseObserver observer;
 
-  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span) {
+  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span, PolicyDriver policy) {
     this.gateway = gateway;
     this.endpoint = endpoint;
     this.record = record;
     this.span = span;
+    this.policy = policy;
+  }
+
+  // ---- policies: adapters ask what to do; without a policy every answer is "as the app asked"
+
+  /** True when a cache, retry or fallback policy applies: the adapter then follows the plans. */
+  public boolean hasPolicies() {
+    return policy != null;
+  }
+
+  /** A cached answer to serve instead of calling the provider, or null. */
+  public dev.tollgate.policy.CachedResponse cachedReply() {
+    try {
+      return policy == null ? null : policy.cacheLookup();
+    } catch (Throwable t) {
+      internalError("cache look-up", t);
+      return null;
+    }
+  }
+
+  /** The first attempt: the application's own request. */
+  public AttemptPlan firstAttempt() {
+    return policy == null ? null : policy.first();
+  }
+
+  /**
+   * After an attempt's response head arrived: the next attempt to make (after its delay), or
+   * null to deliver this response to the application. Never throws.
+   */
+  public AttemptPlan afterResponse(int status, HeaderLookup headers) {
+    try {
+      return policy == null ? null : policy.afterResponse(status, headers);
+    } catch (Throwable t) {
+      internalError("retry decision", t);
+      return null;
+    }
+  }
+
+  /** After an attempt failed with no response: the next attempt, or null to give up. */
+  public AttemptPlan afterFailure(Throwable error) {
+    try {
+      return policy == null ? null : policy.afterFailure(error);
+    } catch (Throwable t) {
+      internalError("retry decision", t);
+      return null;
+    }
+  }
+
+  /** Headers Tollgate adds to the response the application sees ({@code Tollgate-Cache: MISS}...). */
+  public List<Map.Entry<String, String>> extraResponseHeaders() {
+    try {
+      return policy == null ? List.of() : policy.extraResponseHeaders();
+    } catch (Throwable t) {
+      internalError("response headers", t);
+      return List.of();
+    }
+  }
+
+  /** True when the adapter should pass the full response header list to {@link #onResponseHead}. */
+  public boolean wantsResponseHeaders() {
+    return policy != null && policy.wantsResponseHeaders();
   }
 
   public Endpoint endpoint() {
@@ -45,7 +109,18 @@ public final class LlmCall {
 
   /** The status line and headers arrived; the body may follow. */
   public void onResponseHead(int status, HeaderLookup headers) {
+    onResponseHead(status, headers, null);
+  }
+
+  /**
+   * The delivered response's head arrived. {@code allHeaders} (every response header, in order)
+   * is only needed when {@link #wantsResponseHeaders()}; null otherwise.
+   */
+  public void onResponseHead(int status, HeaderLookup headers, List<Map.Entry<String, String>> allHeaders) {
     try {
+      if (policy != null) {
+        policy.onDelivered(status, allHeaders);
+      }
       record.statusCode = status;
       if (status >= 400) {
         record.errorType = Integer.toString(status);
@@ -54,7 +129,8 @@ public final class LlmCall {
       String contentType = headers.first("content-type");
       boolean eventStream = contentType != null
           && contentType.regionMatches(true, 0, "text/event-stream", 0, "text/event-stream".length());
-      observer = gateway.codecFor(endpoint).newResponseObserver(record, eventStream);
+      Endpoint answering = policy == null ? endpoint : policy.currentEndpoint();
+      observer = gateway.codecFor(answering).newResponseObserver(record, eventStream);
     } catch (Throwable t) {
       internalError("response head", t);
     }
@@ -67,6 +143,13 @@ public final class LlmCall {
     }
     if (record.firstChunkNanos == 0) {
       record.firstChunkNanos = System.nanoTime();
+    }
+    if (policy != null) {
+      try {
+        policy.onBytes(bytes, offset, length);
+      } catch (Throwable t) {
+        internalError("cache capture", t);
+      }
     }
     ResponseObserver o = observer;
     if (o == null) {
@@ -118,7 +201,17 @@ public final class LlmCall {
     } catch (Throwable t) {
       internalError("response end", t);
     }
-    gateway.finish(this);
+    boolean cleanEnd = error == null && (complete || (observer != null && observer.sawEnd()));
+    gateway.finish(this, cleanEnd);
+  }
+
+  /** The endpoint whose price prefixes apply: the one that answered. */
+  Endpoint answeringEndpoint() {
+    return policy == null ? endpoint : policy.currentEndpoint();
+  }
+
+  PolicyDriver policy() {
+    return policy;
   }
 
   private void internalError(String where, Throwable t) {

@@ -133,6 +133,11 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
   }
 
   @Override
+  public final boolean sawEnd() {
+    return streamFinished;
+  }
+
+  @Override
   public final void onEnd(boolean complete) {
     if (ended) {
       return;

@@ -17,4 +17,12 @@ public interface ResponseObserver {
    * the end); an observer then records what it saw so far.
    */
   void onEnd(boolean complete);
+
+  /**
+   * True once the body carried its format's own end (an SSE stream's final event, such as
+   * {@code [DONE]}): an application that closes the body right after it has all of it.
+   */
+  default boolean sawEnd() {
+    return false;
+  }
 }

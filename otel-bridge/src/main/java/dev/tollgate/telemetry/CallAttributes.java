@@ -95,6 +95,26 @@ public final class CallAttributes {
     put(b, OUTPUT_MESSAGES, r.outputMessages);
     put(b, SYSTEM_INSTRUCTIONS, r.systemInstructions);
     putList(b, WARNINGS, r.warnings);
+    // policies
+    put(b, CACHE_STATUS, r.cacheStatus);
+    put(b, CACHE_SAVED_USD, r.cacheSavedUsd);
+    put(b, RETRY_COUNT, r.retryCount);
+    put(b, FALLBACK_INDEX, r.fallbackIndex);
+    putList(b, CONFIG_ERROR, r.configErrors);
+    return b.build();
+  }
+
+  /** The attributes of one attempt's span event. */
+  public static Attributes attempt(CallRecord.Attempt a) {
+    AttributesBuilder b = Attributes.builder();
+    b.put(ATTEMPT_NUMBER, (long) a.number);
+    b.put(ATTEMPT_DELAY_MS, a.delayMillis);
+    put(b, REQUEST_MODEL, a.model);
+    b.put(FALLBACK_INDEX, a.fallbackIndex);
+    if (a.statusCode > 0) {
+      b.put(HTTP_RESPONSE_STATUS_CODE, (long) a.statusCode);
+    }
+    put(b, ERROR_TYPE, a.errorType);
     return b.build();
   }
 

@@ -91,6 +91,39 @@ public final class CallRecord {
   public String outputMessages;
   public String systemInstructions;
 
+  // -- gateway policies (null when the policy does not apply to this call)
+  /** {@code hit}, {@code miss} or {@code bypass} under a cache policy. */
+  public String cacheStatus;
+  /** On a cache hit: what the cached call cost. */
+  public Double cacheSavedUsd;
+  /** Retries made under a retry policy (0 when none). */
+  public Long retryCount;
+  /** Which fallback served under a fallback policy (0 = the original request). */
+  public Long fallbackIndex;
+  /** Bad control input (a malformed header) that was ignored. */
+  public final List<String> configErrors = new ArrayList<>(0);
+  /** Every attempt the call made, in order, when a retry or fallback policy applies. */
+  public final List<Attempt> attempts = new ArrayList<>(0);
+
+  /** One HTTP attempt of a logical call: exported as a span event. */
+  public static final class Attempt {
+    public final int number;
+    public final long startEpochNanos;
+    public final long delayMillis;
+    public final String model;
+    public final long fallbackIndex;
+    public int statusCode = -1;
+    public String errorType;
+
+    public Attempt(int number, long startEpochNanos, long delayMillis, String model, long fallbackIndex) {
+      this.number = number;
+      this.startEpochNanos = startEpochNanos;
+      this.delayMillis = delayMillis;
+      this.model = model;
+      this.fallbackIndex = fallbackIndex;
+    }
+  }
+
   /** Problems Tollgate met on this call (bad header, unparsable response, ...). */
   public final List<String> warnings = new ArrayList<>(0);
 

@@ -70,6 +70,16 @@ public final class GenAiAttributes {
   public static final AttributeKey<Long> RATELIMIT_LIMIT_TOKENS = AttributeKey.longKey("tollgate.ratelimit.limit_tokens");
   public static final AttributeKey<Long> RATELIMIT_REMAINING_TOKENS = AttributeKey.longKey("tollgate.ratelimit.remaining_tokens");
   public static final AttributeKey<List<String>> WARNINGS = AttributeKey.stringArrayKey("tollgate.warnings");
+  public static final AttributeKey<String> CACHE_STATUS = AttributeKey.stringKey("tollgate.cache.status");
+  public static final AttributeKey<Double> CACHE_SAVED_USD = AttributeKey.doubleKey("tollgate.cache.saved_usd");
+  public static final AttributeKey<Long> RETRY_COUNT = AttributeKey.longKey("tollgate.retry.count");
+  public static final AttributeKey<Long> FALLBACK_INDEX = AttributeKey.longKey("tollgate.fallback.index");
+  public static final AttributeKey<List<String>> CONFIG_ERROR = AttributeKey.stringArrayKey("tollgate.config.error");
+
+  // the span event of each attempt
+  public static final String ATTEMPT_EVENT = "tollgate.attempt";
+  public static final AttributeKey<Long> ATTEMPT_NUMBER = AttributeKey.longKey("tollgate.attempt.number");
+  public static final AttributeKey<Long> ATTEMPT_DELAY_MS = AttributeKey.longKey("tollgate.attempt.delay_ms");
 
   // metric names
   public static final String METRIC_TOKEN_USAGE = "gen_ai.client.token.usage";

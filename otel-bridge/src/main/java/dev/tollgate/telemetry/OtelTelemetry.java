@@ -92,6 +92,9 @@ public final class OtelTelemetry {
     if (r.errorType != null) {
       span.setStatus(StatusCode.ERROR);
     }
+    for (CallRecord.Attempt a : r.attempts) {
+      span.addEvent(ATTEMPT_EVENT, CallAttributes.attempt(a), a.startEpochNanos, TimeUnit.NANOSECONDS);
+    }
     long endEpochNanos = r.startEpochNanos + (r.endNanos - r.startNanos);
     span.end(endEpochNanos, TimeUnit.NANOSECONDS);
     recordMetrics(r);
@@ -126,6 +129,9 @@ public final class OtelTelemetry {
     }
     if (r.errorType != null) {
       req.put(ERROR_TYPE, r.errorType);
+    }
+    if (r.cacheStatus != null) {
+      req.put(CACHE_STATUS, r.cacheStatus);
     }
     requests.add(1, req.build());
   }

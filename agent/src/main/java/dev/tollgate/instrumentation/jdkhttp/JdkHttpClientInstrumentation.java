@@ -34,7 +34,12 @@ public final class JdkHttpClientInstrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber$1",
-      "dev.tollgate.instrumentation.jdkhttp.BodyCollector");
+      "dev.tollgate.instrumentation.jdkhttp.BodyCollector",
+      "dev.tollgate.instrumentation.jdkhttp.AttemptHandler",
+      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses",
+      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Replay",
+      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Info",
+      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Response");
 
   @Override
   public String name() {

@@ -1,6 +1,7 @@
 package dev.tollgate.instrumentation.jdkhttp;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.AttemptPlan;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.LlmCall;
@@ -68,6 +69,9 @@ public final class TollgateHttpClient extends HttpClient {
     if (p == null) {
       return delegate.send(request, handler);
     }
+    if (p.call.hasPolicies()) {
+      return sendWithPolicies(p, handler);
+    }
     boolean was = Tollgate.enterHandling();
     try {
       return delegate.send(p.request, new TeeBodyHandler<>(handler, p.call));
@@ -77,6 +81,106 @@ public final class TollgateHttpClient extends HttpClient {
     } finally {
       Tollgate.exitHandling(was);
     }
+  }
+
+  /**
+   * Cache, retry and fallback on a blocking call: the application's thread waits between
+   * attempts, as it was already waiting for the answer.
+   */
+  private <T> HttpResponse<T> sendWithPolicies(Prepared p, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    LlmCall call = p.call;
+    try {
+      dev.tollgate.policy.CachedResponse hit = call.cachedReply();
+      if (hit != null) {
+        return PolicyResponses.serve(p.request, hit, handler, call);
+      }
+    } catch (Exception e) {
+      TollgateLog.warnOnce("jdkhttp:cache-serve", "could not serve a cached answer; calling the provider", e);
+    }
+    AttemptPlan plan = call.firstAttempt();
+    boolean was = Tollgate.enterHandling();
+    try {
+      while (true) {
+        if (plan.delayMillis() > 0) {
+          Thread.sleep(plan.delayMillis());
+        }
+        AttemptHandler<T> attempt = new AttemptHandler<>(handler, call);
+        HttpResponse<T> response;
+        try {
+          response = delegate.send(p.requestFor(plan), attempt);
+        } catch (IOException e) {
+          AttemptPlan next = call.afterFailure(e);
+          if (next == null) {
+            throw e;
+          }
+          plan = next;
+          continue;
+        }
+        if (attempt.next() != null) {
+          plan = attempt.next();
+          continue;
+        }
+        return PolicyResponses.Response.augment(response, call.extraResponseHeaders());
+      }
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      call.onError(e);
+      throw e;
+    } finally {
+      Tollgate.exitHandling(was);
+    }
+  }
+
+  /**
+   * Cache, retry and fallback on an asynchronous call: waits between attempts are scheduled
+   * (a delayed executor), never slept on the client's threads.
+   */
+  private <T> CompletableFuture<HttpResponse<T>> sendAsyncWithPolicies(Prepared p, HttpResponse.BodyHandler<T> handler,
+      HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+    try {
+      dev.tollgate.policy.CachedResponse hit = p.call.cachedReply();
+      if (hit != null) {
+        return CompletableFuture.completedFuture(PolicyResponses.serve(p.request, hit, handler, p.call));
+      }
+    } catch (Exception e) {
+      TollgateLog.warnOnce("jdkhttp:cache-serve", "could not serve a cached answer; calling the provider", e);
+    }
+    return attemptAsync(p, p.call.firstAttempt(), handler, pushPromiseHandler);
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> attemptAsync(Prepared p, AttemptPlan plan,
+      HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+    CompletableFuture<Void> wait = plan.delayMillis() > 0
+        ? CompletableFuture.runAsync(() -> { },
+            CompletableFuture.delayedExecutor(plan.delayMillis(), TimeUnit.MILLISECONDS))
+        : CompletableFuture.completedFuture(null);
+    return wait.thenCompose(ignored -> {
+      AttemptHandler<T> attempt = new AttemptHandler<>(handler, p.call);
+      CompletableFuture<HttpResponse<T>> sent;
+      boolean was = Tollgate.enterHandling();
+      try {
+        sent = sendAsyncUntouched(p.requestFor(plan), attempt, pushPromiseHandler);
+      } finally {
+        Tollgate.exitHandling(was);
+      }
+      return sent.handle((response, error) -> {
+        if (error != null) {
+          Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+              ? error.getCause() : error;
+          AttemptPlan next = p.call.afterFailure(cause);
+          if (next == null) {
+            p.call.onError(cause);
+            return CompletableFuture.<HttpResponse<T>>failedFuture(cause);
+          }
+          return attemptAsync(p, next, handler, pushPromiseHandler);
+        }
+        if (attempt.next() != null) {
+          return attemptAsync(p, attempt.next(), handler, pushPromiseHandler);
+        }
+        return CompletableFuture.completedFuture(
+            PolicyResponses.Response.augment(response, p.call.extraResponseHeaders()));
+      }).thenCompose(f -> f);
+    });
   }
 
   @Override
@@ -117,6 +221,9 @@ public final class TollgateHttpClient extends HttpClient {
 
   private <T> CompletableFuture<HttpResponse<T>> sendAsyncHandled(Prepared p, HttpResponse.BodyHandler<T> handler,
       HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+    if (p.call.hasPolicies()) {
+      return sendAsyncWithPolicies(p, handler, pushPromiseHandler);
+    }
     CompletableFuture<HttpResponse<T>> cf;
     boolean was = Tollgate.enterHandling();
     try {
@@ -143,6 +250,20 @@ public final class TollgateHttpClient extends HttpClient {
     Prepared(HttpRequest request, LlmCall call) {
       this.request = request;
       this.call = call;
+    }
+
+    /** The request of an attempt: the prepared one, or a copy with the plan's target, body and headers. */
+    HttpRequest requestFor(AttemptPlan plan) {
+      if (plan.isOriginalRequest()) {
+        return request;
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) ->
+          !plan.removedHeaders().contains(name.toLowerCase(java.util.Locale.ROOT))
+              && plan.headers().keySet().stream().noneMatch(name::equalsIgnoreCase));
+      b.uri(plan.uri());
+      b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(plan.body()));
+      plan.headers().forEach(b::header);
+      return b.build();
     }
   }
 
@@ -220,7 +341,8 @@ public final class TollgateHttpClient extends HttpClient {
         URI uri = original.uri();
         int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
         byte[] observed = bytes != null && bytes.length <= MAX_OBSERVED_BODY ? bytes : new byte[0];
-        LlmCall call = Tollgate.gateway().start(endpoint, uri.getHost(), port, path, controls, observed);
+        LlmCall call = Tollgate.gateway().start(endpoint, uri, uri.getHost(), port, path, controls,
+            name -> original.headers().firstValue(name).orElse(null), observed);
         return new Prepared(out, call);
       } catch (Throwable t) {
         TollgateLog.warnOnce("jdkhttp:prepare:" + t.getClass().getName(),

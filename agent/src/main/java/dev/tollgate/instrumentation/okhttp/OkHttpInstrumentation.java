@@ -24,7 +24,8 @@ public final class OkHttpInstrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.okhttp.TollgateOkHttpInterceptor",
       "dev.tollgate.instrumentation.okhttp.TeeResponseBody",
       "dev.tollgate.instrumentation.okhttp.TeeSource",
-      "dev.tollgate.instrumentation.okhttp.CallBytesSink");
+      "dev.tollgate.instrumentation.okhttp.CallBytesSink",
+      "dev.tollgate.instrumentation.okhttp.OkHttpPolicies");
 
   @Override
   public String name() {

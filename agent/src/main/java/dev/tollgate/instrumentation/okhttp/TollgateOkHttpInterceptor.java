@@ -88,7 +88,7 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
         }
         out = b.build();
         byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
-        call = gateway.start(endpoint, url.host(), url.port(), path, controls, observed);
+        call = gateway.start(endpoint, url.uri(), url.host(), url.port(), path, controls, request::header, observed);
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("okhttp:prepare:" + t.getClass().getName(),
@@ -98,6 +98,9 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
     }
     if (call == null) {
       return chain.proceed(request);
+    }
+    if (call.hasPolicies()) {
+      return OkHttpPolicies.intercept(chain, out, call);
     }
 
     Response response;
