@@ -6,11 +6,14 @@ import static dev.tollgate.it.support.PolicyStubs.rateLimited;
 import static dev.tollgate.it.support.PolicyStubs.unavailable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.it.support.AppRun;
 import dev.tollgate.it.support.AppRunner;
+import dev.tollgate.it.support.CuttingSseServer;
 import dev.tollgate.it.support.ExpectedCall;
 import dev.tollgate.it.support.PolicyStubs;
 import dev.tollgate.it.support.ReceivedSpan;
 import dev.tollgate.it.support.RecordedRequest;
+import dev.tollgate.it.support.Recording;
 import dev.tollgate.it.support.SampleApp;
 import dev.tollgate.it.support.Served;
 import dev.tollgate.it.support.TelemetryChecks;
@@ -160,6 +163,34 @@ class RetryPolicyTest extends PolicyItBase {
     checkAttempts(soft, span, List.of(Attempt.first(503, "gpt-4o-mini"), Attempt.after(200, 2000, 503, "gpt-4o-mini"),
         Attempt.after(200, 2000, 503, "gpt-4o-mini")));
     report(soft, "in " + span);
+  }
+
+  /**
+   * A 200 stream that breaks after its first events is not retried: those events already reached
+   * the app, which sees the break exactly as without the agent.
+   */
+  @Test
+  void aStreamThatBreaksMidWayIsNotRetried() throws Exception {
+    SampleApp app = SampleApp.jdkHttpClient();
+    AppRun plain;
+    try (CuttingSseServer server = new CuttingSseServer(Recording.CHAT_STREAM, 3)) {
+      plain = AppRunner.launch(app, "stream").withAgent(false).testName("RetryPolicyTest-cut-plain").baseUrl(server.baseUrl()).run();
+    }
+    assertThat(plain.exitCode()).as("without the agent the app fails on the cut stream (harness sanity)\n" + plain.describe())
+        .isEqualTo(1);
+    try (CuttingSseServer server = new CuttingSseServer(Recording.CHAT_STREAM, 3)) {
+      AppRun agent = AppRunner.launch(app, "stream").withAgent(true).testName("RetryPolicyTest-cut")
+          .sysProp("tollgate.retry.enabled", "true").sysProp("tollgate.retry.min-delay", "100ms")
+          .baseUrl(server.baseUrl()).run();
+      allOf(
+          () -> assertThat(agent.exitCode()).as("exit code under the agent\n" + agent.describe()).isEqualTo(plain.exitCode()),
+          () -> assertSameStdout(plain, agent),
+          () -> assertThat(server.requests()).as("requests: the stream that broke, and no retry").hasSize(1),
+          () -> {
+            ReceivedSpan span = awaitOneSpan(agent);
+            assertThat(span.attrs().lng("tollgate.retry.count")).as("tollgate.retry.count " + span).isEqualTo(0L);
+          });
+    }
   }
 
   /** {@code -Dtollgate.retry.enabled=true} with short delays, an app that sends no retry header: 503, 503, 200. */
