@@ -28,6 +28,12 @@ public record ExpectedCall(
     return operation + " " + requestModel;
   }
 
+  /** The same answer to a request that asked for another model (a fallback served it). */
+  public ExpectedCall withRequestModel(String model) {
+    return new ExpectedCall(operation, model, responseModel, responseId, inputTokens, outputTokens, cachedInputTokens,
+        finishReasons, stream, rateLimits, recording);
+  }
+
   private static Map<String, Long> rateLimits(long limitRequests, long remainingRequests, long limitTokens, long remainingTokens) {
     return Map.of("limit_requests", limitRequests, "remaining_requests", remainingRequests,
         "limit_tokens", limitTokens, "remaining_tokens", remainingTokens);

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
@@ -34,6 +35,10 @@ import java.util.Map;
  *   <li>{@code POST /v1/responses}: responses-basic; with {@code "stream": true} responses-stream
  *   <li>any method on {@code /health}: a small JSON 200 (not an LLM call)
  * </ul>
+ *
+ * <p>A test may put its own stubs in front of these ({@link #stubFor}, priority 1 wins over the
+ * defaults' 5), e.g. a WireMock scenario that answers 429 once and then falls through to the
+ * recording.
  */
 public final class FakeProvider implements AutoCloseable {
   /** The answer of the malformed-JSON stub: a 200 whose body stops mid-string (with a non-ASCII character). */
@@ -77,7 +82,23 @@ public final class FakeProvider implements AutoCloseable {
     return new FakeProvider();
   }
 
-  static ResponseDefinitionBuilder recorded(Recording recording) {
+  /** Adds a stub (give it {@code atPriority(1)} to win over the defaults). */
+  public FakeProvider stubFor(MappingBuilder mapping) {
+    server.stubFor(mapping);
+    return this;
+  }
+
+  /** Every request received so far with the answer it got and when, oldest first. */
+  public List<Served> served() {
+    List<ServeEvent> newestFirst = new ArrayList<>(server.getAllServeEvents());
+    Collections.reverse(newestFirst);
+    return newestFirst.stream().map(e -> new Served(toRecorded(e.getRequest()),
+        e.getResponse() == null ? 0 : e.getResponse().getStatus(),
+        e.getResponse() == null || e.getResponse().getFault() == null ? null : e.getResponse().getFault().name(),
+        e.getRequest().getLoggedDate().getTime())).toList();
+  }
+
+  public static ResponseDefinitionBuilder recorded(Recording recording) {
     List<HttpHeader> headers = new ArrayList<>();
     recording.headers().forEach((name, value) -> headers.add(new HttpHeader(name, value)));
     return aResponse().withStatus(recording.status()).withHeaders(new HttpHeaders(headers)).withBody(recording.body());
