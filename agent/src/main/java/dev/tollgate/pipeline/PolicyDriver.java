@@ -203,6 +203,13 @@ final class PolicyDriver {
     String model = requestModel;
     if (target.targetUrl() != null) {
       uri = target.targetUrl();
+      String targetPath = uri.getRawPath();
+      if (targetPath == null || targetPath.isEmpty() || targetPath.equals("/")) {
+        // an origin only (Helicone's examples: "https://api.openai.com"): keep the request's path
+        String q = originalUri.getRawQuery();
+        uri = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + originalUri.getRawPath()
+            + (q == null ? "" : "?" + q));
+      }
       Endpoint recognized = gateway.recognize(uri.getHost(), uri.getPort(), uri.getRawPath() == null ? "" : uri.getRawPath(),
           name -> target.headers().get(name));
       if (recognized != null) {

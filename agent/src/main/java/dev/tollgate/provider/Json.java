@@ -250,4 +250,17 @@ final class Json {
   static void warn(CallRecord record, String codec, String what, Throwable t) {
     record.warn(codec + ": " + what + " (" + t.getClass().getSimpleName() + ")");
   }
+
+  /** True when the bytes hold one whole JSON value (a cut body does not). */
+  static boolean isCompleteValue(byte[] bytes, int length) {
+    try (JsonParser p = parser(bytes, 0, length)) {
+      if (p.nextToken() == null) {
+        return false;
+      }
+      p.skipChildren();
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
 }

@@ -184,15 +184,19 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
       record.warn(codec + ": compressed response body not parsed");
       return false;
     }
-    if (!complete) {
+    // A client may stop reading once the JSON value ended (openai-java does) and close the
+    // body before its end: the body is whole when its value is.
+    boolean whole = complete || Json.isCompleteValue(body.array(), body.length());
+    if (!whole) {
       record.warn(codec + ": response body truncated");
     }
     try (JsonParser p = Json.parser(body.array(), 0, body.length())) {
       p.nextToken();
       readBody(p);
-      return complete;
+      streamFinished = whole;
+      return whole;
     } catch (Throwable t) {
-      if (complete) { // a cut body fails to parse by nature; it was already reported
+      if (whole) { // a cut body fails to parse by nature; it was already reported
         Json.warn(record, codec, "malformed JSON response", t);
       }
       return false;

@@ -134,6 +134,12 @@ public final class OpenAiEmbeddingsCodec implements ProviderCodec {
       }
     }
 
+    /** The top-level JSON value ended: the body is whole even if the client closed it before EOF. */
+    @Override
+    public boolean sawEnd() {
+      return done;
+    }
+
     @Override
     public void onEnd(boolean complete) {
       if (ended) {

@@ -353,6 +353,27 @@ class OpenAiChatCodecTest {
   }
 
   @Test
+  void aWholeJsonBodyClosedBeforeEofIsNotTruncated() {
+    // openai-java's Jackson stops reading at the end of the JSON value and closes the body
+    Wire.Exchange x = Wire.first("openai/chat-basic.wiremock.yaml");
+    for (Feed.Chunking c : Feed.ALL) {
+      CallRecord r = Feed.run(codec, ok(), utf8(x.responseText()), false, c, false);
+      assertThat(r.inputTokens).isEqualTo(22L);
+      assertThat(r.warnings).isEmpty();
+    }
+    ResponseObserver o = codec.newResponseObserver(ok().get(), false);
+    byte[] body = utf8(x.responseText());
+    o.onBytes(body, 0, body.length);
+    o.onEnd(false);
+    assertThat(o.sawEnd()).as("the value was whole").isTrue();
+
+    ResponseObserver cut = codec.newResponseObserver(ok().get(), false);
+    cut.onBytes(body, 0, body.length / 2);
+    cut.onEnd(false);
+    assertThat(cut.sawEnd()).isFalse();
+  }
+
+  @Test
   void streamClosedByTheClientRightAfterDoneIsNotTruncated() {
     // openai-java stops reading at [DONE] and closes the body before the connection's end
     Wire.Exchange x = Wire.first("openai/chat-stream-include-usage.wiremock.yaml");

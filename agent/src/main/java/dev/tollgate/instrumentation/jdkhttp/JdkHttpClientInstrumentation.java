@@ -39,7 +39,12 @@ public final class JdkHttpClientInstrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.jdkhttp.PolicyResponses",
       "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Replay",
       "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Info",
-      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Response");
+      "dev.tollgate.instrumentation.jdkhttp.PolicyResponses$Response",
+      "dev.tollgate.instrumentation.jdkhttp.AsyncAttempts",
+      "dev.tollgate.instrumentation.jdkhttp.AsyncAttempts$SendAfterWait",
+      "dev.tollgate.instrumentation.jdkhttp.AsyncAttempts$Decide",
+      "dev.tollgate.instrumentation.jdkhttp.AsyncAttempts$Flatten",
+      "dev.tollgate.instrumentation.jdkhttp.AsyncAttempts$Nothing");
 
   @Override
   public String name() {

@@ -150,37 +150,7 @@ public final class TollgateHttpClient extends HttpClient {
 
   private <T> CompletableFuture<HttpResponse<T>> attemptAsync(Prepared p, AttemptPlan plan,
       HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
-    CompletableFuture<Void> wait = plan.delayMillis() > 0
-        ? CompletableFuture.runAsync(() -> { },
-            CompletableFuture.delayedExecutor(plan.delayMillis(), TimeUnit.MILLISECONDS))
-        : CompletableFuture.completedFuture(null);
-    return wait.thenCompose(ignored -> {
-      AttemptHandler<T> attempt = new AttemptHandler<>(handler, p.call);
-      CompletableFuture<HttpResponse<T>> sent;
-      boolean was = Tollgate.enterHandling();
-      try {
-        sent = sendAsyncUntouched(p.requestFor(plan), attempt, pushPromiseHandler);
-      } finally {
-        Tollgate.exitHandling(was);
-      }
-      return sent.handle((response, error) -> {
-        if (error != null) {
-          Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-              ? error.getCause() : error;
-          AttemptPlan next = p.call.afterFailure(cause);
-          if (next == null) {
-            p.call.onError(cause);
-            return CompletableFuture.<HttpResponse<T>>failedFuture(cause);
-          }
-          return attemptAsync(p, next, handler, pushPromiseHandler);
-        }
-        if (attempt.next() != null) {
-          return attemptAsync(p, attempt.next(), handler, pushPromiseHandler);
-        }
-        return CompletableFuture.completedFuture(
-            PolicyResponses.Response.augment(response, p.call.extraResponseHeaders()));
-      }).thenCompose(f -> f);
-    });
+    return new AsyncAttempts<>(delegate, p.request, p.call, handler, pushPromiseHandler).run(plan);
   }
 
   @Override
@@ -243,7 +213,7 @@ public final class TollgateHttpClient extends HttpClient {
     return cf;
   }
 
-  private static final class Prepared {
+  static final class Prepared {
     final HttpRequest request;
     final LlmCall call;
 
@@ -254,6 +224,10 @@ public final class TollgateHttpClient extends HttpClient {
 
     /** The request of an attempt: the prepared one, or a copy with the plan's target, body and headers. */
     HttpRequest requestFor(AttemptPlan plan) {
+      return requestFor(request, plan);
+    }
+
+    static HttpRequest requestFor(HttpRequest request, AttemptPlan plan) {
       if (plan.isOriginalRequest()) {
         return request;
       }
