@@ -157,15 +157,10 @@ public final class Gateway {
     if (uri != null) {
       try {
         CallPolicies policies = policyResolver.resolve(control, requestHeaders, r.requestModel);
-        if (policies.any() || !policies.errors().isEmpty()) {
-          for (String e : policies.errors()) {
-            r.warn("ignored control header: " + e);
-          }
-          policy = policies.any() ? new PolicyDriver(this, r, policies, endpoint, uri, body,
-              credential(requestHeaders, uri), control.usedHelicone()) : null;
-          if (policy == null) {
-            r.configErrors.addAll(policies.errors());
-          }
+        r.configErrors.addAll(policies.errors());
+        if (policies.any()) {
+          policy = new PolicyDriver(this, r, policies, endpoint, uri, body, credential(requestHeaders, uri),
+              control.usedHelicone());
         }
       } catch (Throwable t) {
         TollgateLog.warnOnce("internal:policies", "could not apply the gateway policies; the call goes on without them", t);

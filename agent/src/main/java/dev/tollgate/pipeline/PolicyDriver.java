@@ -73,7 +73,6 @@ final class PolicyDriver {
     CacheSettings cache = policies.cache();
     this.cacheKeys = cache == null ? null
         : CacheKeys.of(record.provider, record.path, this.originalBody, credential, cache);
-    record.configErrors.addAll(policies.errors());
     if (policies.retry() != null) {
       record.retryCount = 0L;
     }
