@@ -3,6 +3,7 @@ package dev.tollgate.pipeline;
 import dev.tollgate.provider.Endpoint;
 import java.net.URI;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One HTTP attempt an adapter must make for a call: where to, with which body and extra
@@ -20,10 +21,10 @@ public final class AttemptPlan {
   private final int fallbackIndex;
   private final Endpoint endpoint;
   private final boolean original;
-  private final java.util.Set<String> removedHeaders;
+  private final Set<String> removedHeaders;
 
   AttemptPlan(int number, URI uri, byte[] body, Map<String, String> headers, long delayMillis, String model,
-      int fallbackIndex, Endpoint endpoint, boolean original, java.util.Set<String> removedHeaders) {
+      int fallbackIndex, Endpoint endpoint, boolean original, Set<String> removedHeaders) {
     this.number = number;
     this.uri = uri;
     this.body = body;
@@ -77,7 +78,7 @@ public final class AttemptPlan {
    * Request headers to drop (lower-case names): the application's credentials when a
    * fallback goes to another host, so one provider's API key never reaches another.
    */
-  public java.util.Set<String> removedHeaders() {
+  public Set<String> removedHeaders() {
     return removedHeaders;
   }
 

@@ -1,7 +1,7 @@
 package dev.tollgate.pipeline;
 
-import dev.tollgate.config.TollgateConfig;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.policy.CallPolicies;
 import dev.tollgate.policy.PolicyResolver;
@@ -13,9 +13,11 @@ import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.provider.ProviderCodec;
 import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  * and tells it what came back. Rate limits and budgets will sit before the cache.
  *
  * <p>Heavy parts start lazily, off the JVM's start-up path: the OpenTelemetry SDK and the
- * price table are built on the first LLM call, never in premain.
+ * price table are built on a background thread when the application builds its first HTTP
+ * client (see {@link #warmUp}), or by the first LLM call if it comes sooner; never in premain.
  */
 public final class Gateway {
   /** Prices a finished record: fills costUsd and pricingModel, or leaves it unpriced. */
@@ -47,7 +50,7 @@ public final class Gateway {
   private volatile PriceFunction pricer;
   private volatile OtelTelemetry telemetry;
   private volatile boolean telemetryFailed;
-  private final java.util.concurrent.atomic.AtomicBoolean warming = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean warming = new AtomicBoolean();
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
@@ -118,7 +121,7 @@ public final class Gateway {
    * @param requestHeaders the application's request headers (credential for the cache key,
    *     {@code Cache-Control})
    */
-  public LlmCall start(Endpoint endpoint, java.net.URI uri, String host, int port, String path,
+  public LlmCall start(Endpoint endpoint, URI uri, String host, int port, String path,
       ControlHeaders control, HeaderLookup requestHeaders, byte[] body) {
     CallRecord r = new CallRecord();
     r.startNanos = System.nanoTime();
@@ -173,7 +176,7 @@ public final class Gateway {
    * The request's credential, for the cache key only (hashed there, never stored): the first
    * of the providers' API-key headers, else a {@code key=} query parameter (Gemini).
    */
-  static String credential(HeaderLookup headers, java.net.URI uri) {
+  static String credential(HeaderLookup headers, URI uri) {
     for (String name : CREDENTIAL_HEADERS) {
       String v = headers.first(name);
       if (v != null) {

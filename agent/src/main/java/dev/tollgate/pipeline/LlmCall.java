@@ -9,6 +9,7 @@ import dev.tollgate.telemetry.OtelTelemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.tollgate.policy.CachedResponse;
 
 /**
  * One logical LLM call in flight, as a client adapter sees it: started with the request,
@@ -43,7 +44,7 @@ public final class LlmCall {
   }
 
   /** A cached answer to serve instead of calling the provider, or null. */
-  public dev.tollgate.policy.CachedResponse cachedReply() {
+  public CachedResponse cachedReply() {
     try {
       return policy == null ? null : policy.cacheLookup();
     } catch (Throwable t) {

@@ -28,6 +28,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import dev.tollgate.policy.CachedResponse;
+import java.util.Locale;
 
 /**
  * The {@link HttpClient} applications get from {@code HttpClient.newHttpClient()} /
@@ -91,7 +93,7 @@ public final class TollgateHttpClient extends HttpClient {
       throws IOException, InterruptedException {
     LlmCall call = p.call;
     try {
-      dev.tollgate.policy.CachedResponse hit = call.cachedReply();
+      CachedResponse hit = call.cachedReply();
       if (hit != null) {
         return PolicyResponses.serve(p.request, hit, handler, call);
       }
@@ -138,7 +140,7 @@ public final class TollgateHttpClient extends HttpClient {
   private <T> CompletableFuture<HttpResponse<T>> sendAsyncWithPolicies(Prepared p, HttpResponse.BodyHandler<T> handler,
       HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
     try {
-      dev.tollgate.policy.CachedResponse hit = p.call.cachedReply();
+      CachedResponse hit = p.call.cachedReply();
       if (hit != null) {
         return CompletableFuture.completedFuture(PolicyResponses.serve(p.request, hit, handler, p.call));
       }
@@ -232,7 +234,7 @@ public final class TollgateHttpClient extends HttpClient {
         return request;
       }
       HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) ->
-          !plan.removedHeaders().contains(name.toLowerCase(java.util.Locale.ROOT))
+          !plan.removedHeaders().contains(name.toLowerCase(Locale.ROOT))
               && plan.headers().keySet().stream().noneMatch(name::equalsIgnoreCase));
       b.uri(plan.uri());
       b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(plan.body()));
