@@ -14,6 +14,7 @@ import dev.tollgate.pipeline.Tollgate;
 import dev.tollgate.pricing.Pricer;
 import dev.tollgate.telemetry.OtelTelemetry;
 import dev.tollgate.telemetry.TelemetrySdk;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.File;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -81,8 +82,10 @@ public final class AgentInstaller {
 
   private static OtelTelemetry telemetry(TollgateConfig config) {
     OtelTelemetry[] result = new OtelTelemetry[1];
-    Tollgate.runSuppressed(() -> result[0] = new OtelTelemetry(TelemetrySdk.create(
-        config.shutdownTimeoutMillis(), ClassLoader.getSystemClassLoader(), TollgateLog::warnOnce)));
+    Tollgate.runSuppressed(() -> {
+      OpenTelemetrySdk sdk = TelemetrySdk.create(ClassLoader.getSystemClassLoader(), TollgateLog::warnOnce);
+      result[0] = new OtelTelemetry(sdk, timeoutMillis -> TelemetrySdk.flushAtExit(sdk, timeoutMillis));
+    });
     return result[0];
   }
 

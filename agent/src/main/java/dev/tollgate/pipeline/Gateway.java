@@ -16,6 +16,7 @@ import dev.tollgate.telemetry.OtelTelemetry;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -51,6 +52,10 @@ public final class Gateway {
   private volatile OtelTelemetry telemetry;
   private volatile boolean telemetryFailed;
   private final AtomicBoolean warming = new AtomicBoolean();
+  private final AtomicBoolean exitHookInstalled = new AtomicBoolean();
+  /** Calls that ended while the warm-up was still building the SDK or the price table. */
+  private final ConcurrentLinkedQueue<Runnable> pendingEnds = new ConcurrentLinkedQueue<>();
+  private volatile Thread warmUpThread;
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
@@ -73,6 +78,7 @@ public final class Gateway {
     if (telemetry != null || !warming.compareAndSet(false, true)) {
       return;
     }
+    installExitHook();
     try {
       Thread t = new Thread(() -> {
         try {
@@ -80,12 +86,59 @@ public final class Gateway {
           pricer();
         } catch (Throwable e) {
           TollgateLog.warnOnce("internal:warm-up", "background start-up failed", e);
+        } finally {
+          drainPendingEnds();
         }
       }, "tollgate-warm-up");
       t.setDaemon(true);
+      warmUpThread = t;
       t.start();
     } catch (Throwable e) {
+      warming.set(false); // calls build what they need themselves
       TollgateLog.warnOnce("internal:warm-up-thread", "could not start the warm-up thread", e);
+    }
+  }
+
+  /** True while the warm-up still builds what a call's end needs: the call then defers its end. */
+  private boolean warmingUp() {
+    return warming.get() && ((telemetry == null && !telemetryFailed) || pricer == null);
+  }
+
+  private void drainPendingEnds() {
+    Runnable end;
+    while ((end = pendingEnds.poll()) != null) {
+      end.run();
+    }
+  }
+
+  /**
+   * At JVM exit: let the warm-up finish, end the calls that waited for it, then export what
+   * is pending — all within {@code tollgate.shutdown-timeout}. One hook, so nothing is
+   * flushed before the last deferred span exists.
+   */
+  private void installExitHook() {
+    if (!exitHookInstalled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        long deadline = System.nanoTime() + config.shutdownTimeoutMillis() * 1_000_000L;
+        try {
+          Thread w = warmUpThread;
+          if (w != null) {
+            w.join(Math.max(1, config.shutdownTimeoutMillis()));
+          }
+          drainPendingEnds();
+          OtelTelemetry t = telemetry;
+          if (t != null) {
+            t.flushAtExit(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+          }
+        } catch (Throwable e) {
+          // exiting: nothing more to do
+        }
+      }, "tollgate-exit"));
+    } catch (Throwable e) {
+      TollgateLog.warnOnce("internal:exit-hook", "could not register the exit hook; the last spans may be lost", e);
     }
   }
 
@@ -149,7 +202,9 @@ public final class Gateway {
           "internal error while reading an LLM request; the call itself is unaffected", t);
     }
     try {
-      OtelTelemetry t = telemetry();
+      // while the warm-up builds the SDK, the span is created when the call ends (with this
+      // start time): the application's first call never waits for OpenTelemetry
+      OtelTelemetry t = warming.get() ? telemetry : telemetry();
       if (t != null) {
         span = t.start(r);
       }
@@ -214,6 +269,17 @@ public final class Gateway {
   }
 
   void finish(LlmCall call, boolean cleanEnd) {
+    if (warmingUp()) {
+      pendingEnds.add(() -> complete(call, cleanEnd));
+      if (!warmingUp()) {
+        drainPendingEnds(); // the warm-up finished meanwhile and may have drained before the add
+      }
+      return;
+    }
+    complete(call, cleanEnd);
+  }
+
+  private void complete(LlmCall call, boolean cleanEnd) {
     CallRecord r = call.record();
     try {
       if (r.costUsd == null) {
@@ -231,8 +297,8 @@ public final class Gateway {
     }
     try {
       OtelTelemetry t = telemetry;
-      if (t != null && call.span() != null) {
-        t.end(call.span(), r);
+      if (t != null) {
+        t.end(call.span() != null ? call.span() : t.start(r), r);
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:span-end", "could not end a span", t);
@@ -252,7 +318,12 @@ public final class Gateway {
       synchronized (this) {
         p = pricer;
         if (p == null) {
-          p = pricerFactory.get();
+          try {
+            p = pricerFactory.get();
+          } catch (Throwable e) {
+            TollgateLog.warn("the price table could not be loaded; calls are recorded unpriced", e);
+            p = (record, prefixes) -> { };
+          }
           pricer = p;
         }
       }
@@ -270,6 +341,7 @@ public final class Gateway {
       if (telemetry == null && !telemetryFailed) {
         try {
           telemetry = telemetryFactory.get();
+          installExitHook();
         } catch (Throwable e) {
           telemetryFailed = true;
           TollgateLog.warn("OpenTelemetry could not be set up; LLM calls go on without spans and metrics", e);

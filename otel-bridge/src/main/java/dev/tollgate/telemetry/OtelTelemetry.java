@@ -17,6 +17,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * How to record: one CLIENT span per logical LLM call and the GenAI metrics, through an
@@ -40,8 +41,18 @@ public final class OtelTelemetry {
   private final DoubleHistogram timeToFirstChunk;
   private final DoubleCounter cost;
   private final LongCounter requests;
+  private final LongConsumer flushAtExit;
 
   public OtelTelemetry(OpenTelemetry otel) {
+    this(otel, timeoutMillis -> { });
+  }
+
+  /**
+   * @param flushAtExit exports what is pending, waiting at most the given milliseconds; called
+   *     once, from the JVM's exit (see {@link TelemetrySdk#flushAtExit})
+   */
+  public OtelTelemetry(OpenTelemetry otel, LongConsumer flushAtExit) {
+    this.flushAtExit = flushAtExit;
     this.tracer = otel.getTracer(INSTRUMENTATION_SCOPE, TollgateVersion.VERSION);
     Meter meter = otel.getMeter(INSTRUMENTATION_SCOPE);
     this.tokenUsage = meter.histogramBuilder(METRIC_TOKEN_USAGE)
@@ -69,6 +80,11 @@ public final class OtelTelemetry {
         .setDescription("LLM calls handled by Tollgate")
         .setUnit("{request}")
         .build();
+  }
+
+  /** At JVM exit: export what is pending, waiting at most {@code timeoutMillis}. */
+  public void flushAtExit(long timeoutMillis) {
+    flushAtExit.accept(timeoutMillis);
   }
 
   /** Starts the call's span as a child of the current context. */

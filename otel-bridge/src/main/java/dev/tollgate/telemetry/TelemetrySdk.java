@@ -19,12 +19,12 @@ import java.util.logging.Logger;
  *
  * <p>Four things differ from a plain {@code AutoConfiguredOpenTelemetrySdk.initialize()}:
  * <ul>
- *   <li>defaults: OTLP over http/protobuf (the JDK sender is the only one shipped) and no
- *       log exporter; the user's settings still win;
- *   <li>JVM exit waits at most {@code shutdownTimeoutMillis} for the last export, so a dead
- *       collector can't hold the application's exit hostage;
+ *   <li>defaults: OTLP over http/protobuf (Tollgate ships an HTTP sender only) and no log
+ *       exporter; the user's settings still win;
+ *   <li>no exit hook of the SDK's own: JVM exit waits a bounded time for the last export
+ *       ({@link #flushAtExit}), so a dead collector can't hold the application's exit hostage;
  *   <li>the SDK's own java.util.logging output (e.g. "Failed to export spans" on every batch
- *       when the collector is down) is routed to one warning per kind.
+ *       when the collector is down) is routed to one warning per kind;
  *   <li>only Tollgate's own metrics are exported, not the SDK's reports on itself.
  * </ul>
  * The SDK is never registered as the global OpenTelemetry: the application's own
@@ -37,8 +37,12 @@ public final class TelemetrySdk {
 
   private TelemetrySdk() {}
 
-  public static OpenTelemetrySdk create(long shutdownTimeoutMillis, ClassLoader serviceLoader,
-      BiConsumer<String, String> warnOnce) {
+  /**
+   * Builds the SDK. It registers no exit hook: the caller flushes with {@link #flushAtExit}
+   * when it knows nothing more is coming (Tollgate's gateway does, after its last deferred
+   * span).
+   */
+  public static OpenTelemetrySdk create(ClassLoader serviceLoader, BiConsumer<String, String> warnOnce) {
     routeSdkLogging(warnOnce);
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
@@ -49,10 +53,7 @@ public final class TelemetrySdk {
         .addMetricExporterCustomizer((exporter, config) -> new OwnScopeMetricExporter(exporter))
         .disableShutdownHook()
         .build();
-    OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAtExit(sdk, shutdownTimeoutMillis),
-        "tollgate-telemetry-exit"));
-    return sdk;
+    return auto.getOpenTelemetrySdk();
   }
 
   /**
@@ -62,7 +63,7 @@ public final class TelemetrySdk {
    * to a dead collector. The flush runs on a daemon thread; the hook only waits for it, and
    * hardly at all when the collector refused the last connection.
    */
-  static void flushAtExit(OpenTelemetrySdk sdk, long configuredTimeoutMillis) {
+  public static void flushAtExit(OpenTelemetrySdk sdk, long configuredTimeoutMillis) {
     // a collector that refused the last connection is not waited for, and nothing is retried
     UrlConnectionHttpSender.exiting();
     long timeoutMillis = UrlConnectionHttpSender.lastConnectRefused()

@@ -91,7 +91,8 @@ public final class CuttingSseServer implements AutoCloseable {
         out.flush();
       }
       if (cut) {
-        Thread.sleep(200); // the events arrive first, then the connection drops
+        // the events arrive (and are read, even on a loaded machine) first, then the connection drops
+        Thread.sleep(1000);
         return; // closed without the terminating 0-length chunk
       }
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
