@@ -487,4 +487,34 @@ class GatewayTest {
     assertThat(g.recognize("example.com", 443, "/", HeaderLookup.NONE)).isNull();
     assertThat(g.config().detectByPath()).isFalse();
   }
+
+  @Test
+  void whileTheWarmUpBuildsTheSdkACallDoesNotWaitAndItsSpanFollows() throws Exception {
+    java.util.concurrent.CountDownLatch sdkReady = new java.util.concurrent.CountDownLatch(1);
+    Gateway g = new Gateway(TollgateConfig.of(Map.of()), () -> (record, prefixes) -> record.costUsd = 0.5, () -> {
+      try {
+        sdkReady.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new OtelTelemetry(sdk);
+    });
+    g.warmUp();
+
+    LlmCall call = start(g);
+    call.onResponseHead(200, HeaderLookup.NONE);
+    call.onComplete();
+    assertThat(call.ended()).as("the call ended without waiting for the SDK").isTrue();
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+
+    sdkReady.countDown();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (spans.getFinishedSpanItems().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    SpanData span = onlySpan();
+    assertThat(span.getAttributes().get(COST)).isEqualTo(0.5);
+    assertThat(span.getStartEpochNanos()).as("the span keeps the call's own start time")
+        .isEqualTo(call.record().startEpochNanos);
+  }
 }
