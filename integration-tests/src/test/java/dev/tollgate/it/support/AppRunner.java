@@ -125,13 +125,20 @@ public final class AppRunner {
     environment.keySet().removeIf(name -> {
       String upper = name.toUpperCase(Locale.ROOT);
       return upper.startsWith("OTEL_") || upper.startsWith("TOLLGATE_") || upper.startsWith("OPENAI_")
-          || upper.startsWith("HELICONE_") || upper.equals("JAVA_TOOL_OPTIONS") || upper.equals("JDK_JAVA_OPTIONS")
+          || upper.startsWith("HELICONE_") || upper.startsWith("ANTHROPIC_") || upper.startsWith("GEMINI_")
+          || upper.startsWith("GOOGLE_") || upper.equals("JAVA_TOOL_OPTIONS") || upper.equals("JDK_JAVA_OPTIONS")
           || upper.equals("_JAVA_OPTIONS");
     });
     if (baseUrl != null) {
+      // each SDK's own convention: OpenAI's base URL ends in /v1, Anthropic's and Gemini's are the origin
       environment.put("OPENAI_BASE_URL", baseUrl);
+      String origin = baseUrl.endsWith("/v1") ? baseUrl.substring(0, baseUrl.length() - 3) : baseUrl;
+      environment.put("ANTHROPIC_BASE_URL", origin);
+      environment.put("GOOGLE_GEMINI_BASE_URL", origin);
     }
     environment.put("OPENAI_API_KEY", apiKey);
+    environment.put("ANTHROPIC_API_KEY", apiKey);
+    environment.put("GEMINI_API_KEY", apiKey);
     environment.putAll(env);
 
     try {

@@ -22,7 +22,21 @@ public record ExpectedCall(
     List<String> finishReasons,
     boolean stream,
     Map<String, Long> rateLimits,
-    Recording recording) {
+    Recording recording,
+    String provider) {
+
+  /** An OpenAI call. */
+  public ExpectedCall(String operation, String requestModel, String responseModel, String responseId, long inputTokens,
+      Long outputTokens, long cachedInputTokens, List<String> finishReasons, boolean stream, Map<String, Long> rateLimits,
+      Recording recording) {
+    this(operation, requestModel, responseModel, responseId, inputTokens, outputTokens, cachedInputTokens, finishReasons,
+        stream, rateLimits, recording, "openai");
+  }
+
+  /** The key of the bundled price table that prices this call (Gemini's keys carry the {@code gemini/} prefix). */
+  public String priceModel() {
+    return "gcp.gemini".equals(provider) ? "gemini/" + responseModel : responseModel;
+  }
 
   public String spanName() {
     return operation + " " + requestModel;
@@ -31,7 +45,7 @@ public record ExpectedCall(
   /** The same answer to a request that asked for another model (a fallback served it). */
   public ExpectedCall withRequestModel(String model) {
     return new ExpectedCall(operation, model, responseModel, responseId, inputTokens, outputTokens, cachedInputTokens,
-        finishReasons, stream, rateLimits, recording);
+        finishReasons, stream, rateLimits, recording, provider);
   }
 
   private static Map<String, Long> rateLimits(long limitRequests, long remainingRequests, long limitTokens, long remainingTokens) {
@@ -63,4 +77,24 @@ public record ExpectedCall(
   public static final ExpectedCall RESPONSES_STREAM = new ExpectedCall("chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18",
       "resp_0415a3de5d3015560069e2f3f4b3088192949253e91aff1eb3", 22, 6L, 0, null, true, Map.of(),
       Recording.RESPONSES_STREAM);
+
+  /** anthropic/messages-basic.vcr.yaml: input 13 (+ cache read 0 + cache creation 0), output 5. */
+  public static final ExpectedCall ANTHROPIC_MESSAGES = new ExpectedCall("chat", "claude-sonnet-4-20250514",
+      "claude-sonnet-4-20250514", "msg_0176GK1qFwwpVM59jDYiKPjN", 13, 5L, 0, List.of("end_turn"), false,
+      rateLimits(1000, 999, 540000, 540000), Recording.ANTHROPIC_MESSAGES, "anthropic");
+
+  /** anthropic/messages-stream.vcr.yaml: usage from message_start (input 10) and message_delta (output 11). */
+  public static final ExpectedCall ANTHROPIC_STREAM = new ExpectedCall("chat", "claude-sonnet-4-20250514",
+      "claude-sonnet-4-20250514", "msg_01AqjPamWtxvjFRhdM532SJo", 10, 11L, 0, List.of("end_turn"), true,
+      rateLimits(1000, 999, 540000, 540000), Recording.ANTHROPIC_STREAM, "anthropic");
+
+  /** gemini/generate-content.vertex.vcr.yaml: output = candidates 433 + thoughts 1477; no rate-limit headers. */
+  public static final ExpectedCall GEMINI_GENERATE = new ExpectedCall("generate_content", "gemini-2.5-flash",
+      "gemini-2.5-flash", "hizpaKmcH9qs698P85HHgAU", 8, 433L + 1477L, 0, List.of("STOP"), false, Map.of(),
+      Recording.GEMINI_GENERATE, "gcp.gemini");
+
+  /** gemini/stream-generate-content.vertex.vcr.yaml: usage in the last chunk, candidates 388 + thoughts 2193. */
+  public static final ExpectedCall GEMINI_STREAM = new ExpectedCall("generate_content", "gemini-2.5-flash",
+      "gemini-2.5-flash", "vizpaJGEDvXZnvgPisGa2A0", 8, 388L + 2193L, 0, List.of("STOP"), true, Map.of(),
+      Recording.GEMINI_STREAM, "gcp.gemini");
 }

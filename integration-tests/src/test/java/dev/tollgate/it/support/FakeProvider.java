@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -33,6 +34,9 @@ import java.util.Map;
  *       include-usage stream; with a body mentioning "malformed JSON", a 200 whose JSON is broken
  *   <li>{@code POST /v1/embeddings}: embeddings-basic
  *   <li>{@code POST /v1/responses}: responses-basic; with {@code "stream": true} responses-stream
+ *   <li>{@code POST /v1/messages} (Anthropic): messages-basic; with {@code "stream": true} messages-stream
+ *   <li>{@code POST /v1beta/models/{model}:generateContent} or {@code /v1/...} (Gemini; google-genai 2.x calls v1): generate-content; and
+ *       {@code :streamGenerateContent?alt=sse}: the recorded SSE stream
  *   <li>any method on {@code /health}: a small JSON 200 (not an LLM call)
  * </ul>
  *
@@ -46,6 +50,10 @@ public final class FakeProvider implements AutoCloseable {
       "{\"id\":\"chatcmpl-malformed\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Southern Oce\u00e5n \u2713"
           .getBytes(StandardCharsets.UTF_8);
   public static final String HEALTH_BODY = "{\"status\":\"ok\",\"checks\":[\"db\",\"cache\"]}";
+
+  public static final String ANTHROPIC_PATH = "/v1/messages";
+  public static final String GEMINI_GENERATE_PATH = "/v1(beta)?/models/[^/:]+:generateContent";
+  public static final String GEMINI_STREAM_PATH = "/v1(beta)?/models/[^/:]+:streamGenerateContent";
 
   private final WireMockServer server;
 
@@ -74,6 +82,18 @@ public final class FakeProvider implements AutoCloseable {
     server.stubFor(post(urlPathEqualTo("/v1/responses")).atPriority(1)
         .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
         .willReturn(recorded(Recording.RESPONSES_STREAM)));
+    // Anthropic Messages (the agent recognises /v1/messages on any host by the anthropic-version header)
+    server.stubFor(post(urlPathEqualTo(ANTHROPIC_PATH)).atPriority(5)
+        .willReturn(recorded(Recording.ANTHROPIC_MESSAGES)));
+    server.stubFor(post(urlPathEqualTo(ANTHROPIC_PATH)).atPriority(2)
+        .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+        .willReturn(recorded(Recording.ANTHROPIC_STREAM)));
+    // Gemini API: the model and the streaming choice are in the path
+    server.stubFor(post(urlPathMatching(GEMINI_GENERATE_PATH)).atPriority(5)
+        .willReturn(recorded(Recording.GEMINI_GENERATE)));
+    server.stubFor(post(urlPathMatching(GEMINI_STREAM_PATH)).atPriority(5)
+        .withQueryParam("alt", equalTo("sse"))
+        .willReturn(recorded(Recording.GEMINI_STREAM)));
     server.stubFor(any(urlPathEqualTo("/health")).atPriority(5)
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(HEALTH_BODY)));
   }

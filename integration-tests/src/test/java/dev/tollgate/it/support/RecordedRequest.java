@@ -18,6 +18,20 @@ public record RecordedRequest(String method, String url, Map<String, List<String
     return header(name).filter(v -> !v.isEmpty()).map(v -> v.get(0)).orElse(null);
   }
 
+  /**
+   * The API key the request carried, in its provider's header: {@code Authorization: Bearer <key>}
+   * (OpenAI), {@code x-api-key} (Anthropic) or {@code x-goog-api-key} (Gemini); "Bearer ..." as
+   * sent when the Authorization header is not a bearer token; null when none.
+   */
+  public String credential() {
+    String authorization = firstHeader("Authorization");
+    if (authorization != null) {
+      return authorization.startsWith("Bearer ") ? authorization.substring(7) : authorization;
+    }
+    String anthropic = firstHeader("x-api-key");
+    return anthropic != null ? anthropic : firstHeader("x-goog-api-key");
+  }
+
   /** Header names starting with {@code Helicone-} or {@code Tollgate-}, any case. */
   public List<String> gatewayHeaderNames() {
     return headers.keySet().stream().filter(name -> {

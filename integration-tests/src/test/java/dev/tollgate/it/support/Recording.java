@@ -29,6 +29,10 @@ public record Recording(String file, int status, Map<String, String> headers, St
   public static final Recording EMBEDDINGS = load("wire/openai/embeddings-basic.wiremock.yaml");
   public static final Recording RESPONSES = load("wire/openai/responses-basic.vcr.yaml");
   public static final Recording RESPONSES_STREAM = load("wire/openai/responses-stream.vcr.yaml");
+  public static final Recording ANTHROPIC_MESSAGES = load("wire/anthropic/messages-basic.vcr.yaml");
+  public static final Recording ANTHROPIC_STREAM = load("wire/anthropic/messages-stream.vcr.yaml");
+  public static final Recording GEMINI_GENERATE = load("wire/gemini/generate-content.vertex.vcr.yaml");
+  public static final Recording GEMINI_STREAM = load("wire/gemini/stream-generate-content.vertex.vcr.yaml");
 
   /** The first exchange of a wire file on the test class path. */
   public static Recording load(String resource) {

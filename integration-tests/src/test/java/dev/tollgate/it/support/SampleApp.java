@@ -37,4 +37,29 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return new SampleApp("okhttp-childloader", List.of(target.resolve("okhttp-app.jar").toString()),
         "example.okhttp.ChildLoaderMain");
   }
+
+  /** The official anthropic-java SDK (OkHttp 4 underneath). */
+  public static SampleApp anthropicJava() {
+    return withLib("anthropic-java", "anthropic-java-app", "example.anthropicjava.AnthropicJavaApp");
+  }
+
+  /** LangChain4j's OpenAI and Anthropic chat models (the JDK HttpClient underneath). */
+  public static SampleApp langChain4j() {
+    return withLib("langchain4j", "langchain4j-app", "example.langchain4j.LangChain4jApp");
+  }
+
+  /** Google's google-genai SDK on the Gemini API (OkHttp 4 underneath). */
+  public static SampleApp googleGenAi() {
+    return withLib("google-genai", "google-genai-app", "example.googlegenai.GoogleGenAiApp");
+  }
+
+  private static SampleApp withLib(String label, String module, String mainClass) {
+    Path target = ItEnv.sampleAppTarget(module);
+    return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
 }
