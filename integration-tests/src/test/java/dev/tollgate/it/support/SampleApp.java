@@ -37,4 +37,18 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return new SampleApp("okhttp-childloader", List.of(target.resolve("okhttp-app.jar").toString()),
         "example.okhttp.ChildLoaderMain");
   }
+
+  /** Apache HttpClient 5.6 (classic; {@code async} uses the async client). */
+  public static SampleApp apache5() {
+    Path target = ItEnv.sampleAppTarget("apache-httpclient-app");
+    return new SampleApp("apache-httpclient5", List.of(target.resolve("apache-httpclient-app.jar").toString(), target.resolve("lib") + "/*"),
+        "example.apachehttp.Apache5App");
+  }
+
+  /** Apache HttpClient 4.5. */
+  public static SampleApp apache4() {
+    Path target = ItEnv.sampleAppTarget("apache-httpclient-app");
+    return new SampleApp("apache-httpclient4", List.of(target.resolve("apache-httpclient-app.jar").toString(), target.resolve("lib") + "/*"),
+        "example.apachehttp.Apache4App");
+  }
 }
