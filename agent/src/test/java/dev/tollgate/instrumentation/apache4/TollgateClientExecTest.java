@@ -147,4 +147,15 @@ class TollgateClientExecTest {
     assertThat(server.finished()).hasSize(2);
     assertThat(strAttr(server.finished().get(1), "tollgate.cache.status")).isEqualTo("hit");
   }
+
+  @Test
+  void aConnectionFailureReachesTheAppAndEndsTheSpanWithTheError() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.execute(new HttpPost("http://127.0.0.1:" + port + "/v1/chat/completions") {{ setEntity(new StringEntity(REQUEST, ContentType.APPLICATION_JSON)); }}))
+        .isInstanceOf(java.net.ConnectException.class);
+    assertThat(strAttr(server.finished().get(0), "error.type")).endsWith("ConnectException");
+  }
 }

@@ -161,4 +161,15 @@ class TollgateExecHandlerTest {
     assertThat(longAttr(span, "gen_ai.usage.input_tokens")).as(span.toString()).isEqualTo(22L);
     assertThat(strAttr(span, "tollgate.property.feature")).isEqualTo("async");
   }
+
+  @Test
+  void aConnectionFailureReachesTheAppAndEndsTheSpanWithTheError() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.execute(new HttpPost("http://127.0.0.1:" + port + "/v1/chat/completions") {{ setEntity(new StringEntity(REQUEST, ContentType.APPLICATION_JSON)); }}, r -> EntityUtils.toString(r.getEntity())))
+        .isInstanceOf(java.net.ConnectException.class);
+    assertThat(strAttr(server.finished().get(0), "error.type")).endsWith("ConnectException");
+  }
 }
