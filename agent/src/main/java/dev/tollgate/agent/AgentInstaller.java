@@ -6,6 +6,8 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.instrumentation.HelperInjector;
 import dev.tollgate.instrumentation.Instrumentation;
+import dev.tollgate.instrumentation.apache4.ApacheHttpClient4Instrumentation;
+import dev.tollgate.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.tollgate.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.tollgate.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.tollgate.internal.TollgateLog;
@@ -34,7 +36,8 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class AgentInstaller {
   private static final List<Instrumentation> INSTRUMENTATIONS =
-      List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
+      List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation(),
+          new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
 
   private AgentInstaller() {}
 

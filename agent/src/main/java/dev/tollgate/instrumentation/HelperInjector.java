@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +28,8 @@ import java.util.WeakHashMap;
  * Injection happens once per loader, before any of the library's instrumented code runs.
  */
 public final class HelperInjector {
-  private static final Set<ClassLoader> DONE = Collections.newSetFromMap(new WeakHashMap<>());
+  /** Per loader, the helper lists (by their first class) already defined there: one loader may hold several libraries. */
+  private static final Map<ClassLoader, Set<String>> DONE = new WeakHashMap<>();
   private static volatile Method defineClass;
 
   private HelperInjector() {}
@@ -53,7 +53,8 @@ public final class HelperInjector {
       return false;
     }
     synchronized (DONE) {
-      if (DONE.contains(loader)) {
+      Set<String> done = DONE.computeIfAbsent(loader, l -> new java.util.HashSet<>());
+      if (done.contains(classNames.get(0))) {
         return true;
       }
       try {
@@ -71,12 +72,12 @@ public final class HelperInjector {
             }
           }
         }
-        DONE.add(loader);
+        done.add(classNames.get(0));
         return true;
       } catch (Throwable t) {
         TollgateLog.warnOnce("inject:" + classNames.get(0), "could not add Tollgate's adapter classes to "
             + loader.getClass().getName() + "; calls through that library are not observed", t);
-        DONE.add(loader);
+        done.add(classNames.get(0));
         return false;
       }
     }

@@ -38,6 +38,16 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
         "example.okhttp.ChildLoaderMain");
   }
 
+  /** Apache HttpClient 5.6 (classic; {@code async} uses the async client). */
+  public static SampleApp apache5() {
+    return withLib("apache-httpclient5", "apache-httpclient-app", "example.apachehttp.Apache5App");
+  }
+
+  /** Apache HttpClient 4.5. */
+  public static SampleApp apache4() {
+    return withLib("apache-httpclient4", "apache-httpclient-app", "example.apachehttp.Apache4App");
+  }
+
   /** The official anthropic-java SDK (OkHttp 4 underneath). */
   public static SampleApp anthropicJava() {
     return withLib("anthropic-java", "anthropic-java-app", "example.anthropicjava.AnthropicJavaApp");

@@ -1,0 +1,179 @@
+package dev.tollgate.instrumentation.apache5;
+
+import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.AttemptPlan;
+import dev.tollgate.pipeline.LlmCall;
+import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.policy.CachedResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+
+/**
+ * The HttpClient 5 classic side of the gateway policies: a cache hit answered without a network
+ * call; attempts repeated under retry and fallback by calling the rest of the chain again with a
+ * fresh copy of the prepared request (as the client's own retry handler does), after consuming
+ * and closing the dropped response. Waits happen on the calling thread (the classic client is
+ * blocking). A fallback to another host gets a route of its own. A helper class.
+ */
+final class Apache5Policies {
+  private Apache5Policies() {}
+
+  static ClassicHttpResponse execute(ClassicHttpRequest prepared, ExecChain.Scope scope, ExecChain chain, LlmCall call)
+      throws IOException, HttpException {
+    try {
+      CachedResponse hit = call.cachedReply();
+      if (hit != null) {
+        return fromCache(hit, call);
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("apache5:cache-serve", "could not serve a cached answer; calling the provider", t);
+    }
+    AttemptPlan plan = call.firstAttempt();
+    boolean was = Tollgate.enterHandling();
+    try {
+      while (true) {
+        if (plan.delayMillis() > 0) {
+          try {
+            Thread.sleep(plan.delayMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to retry");
+          }
+        }
+        ClassicHttpRequest attempt = requestFor(prepared, plan);
+        ExecChain.Scope attemptScope = TollgateExecHandler.scopeFor(scope, routeFor(scope.route, plan), attempt);
+        ClassicHttpResponse response;
+        try {
+          response = chain.proceed(attempt, attemptScope);
+        } catch (IOException e) {
+          AttemptPlan next = call.afterFailure(e);
+          if (next == null) {
+            throw e;
+          }
+          plan = next;
+          continue;
+        }
+        AttemptPlan next = call.afterResponse(response.getCode(), TollgateExecHandler.lookup(response));
+        if (next != null) {
+          discard(response);
+          plan = next;
+          continue;
+        }
+        return deliver(response, call);
+      }
+    } catch (IOException | HttpException | RuntimeException | Error e) {
+      call.onError(e);
+      throw e;
+    } finally {
+      Tollgate.exitHandling(was);
+    }
+  }
+
+  private static void discard(ClassicHttpResponse response) {
+    try {
+      EntityUtils.consume(response.getEntity()); // lets the connection be reused
+    } catch (IOException | RuntimeException e) {
+      // closed below anyway
+    }
+    try {
+      response.close();
+    } catch (IOException | RuntimeException e) {
+      // the next attempt does not need it
+    }
+  }
+
+  private static ClassicHttpRequest requestFor(ClassicHttpRequest prepared, AttemptPlan plan) {
+    ClassicRequestBuilder b = ClassicRequestBuilder.copy(prepared);
+    if (!plan.isOriginalRequest()) {
+      b.setUri(plan.uri());
+      HttpEntity original = prepared.getEntity();
+      ContentType type = original == null || original.getContentType() == null
+          ? ContentType.APPLICATION_JSON : ContentType.parse(original.getContentType());
+      b.setEntity(new ByteArrayEntity(plan.body(), type));
+      for (String name : plan.removedHeaders()) {
+        b.removeHeaders(name);
+      }
+      plan.headers().forEach(b::setHeader);
+    }
+    return b.build();
+  }
+
+  private static HttpRoute routeFor(HttpRoute route, AttemptPlan plan) {
+    if (plan.isOriginalRequest()) {
+      return route;
+    }
+    URI uri = plan.uri();
+    HttpHost current = route.getTargetHost();
+    int port = TollgateExecHandler.port(uri.getScheme(), uri.getPort());
+    if (uri.getHost().equalsIgnoreCase(current.getHostName())
+        && TollgateExecHandler.port(current.getSchemeName(), current.getPort()) == port
+        && uri.getScheme().equalsIgnoreCase(current.getSchemeName())) {
+      return route;
+    }
+    return new HttpRoute(new HttpHost(uri.getScheme(), uri.getHost(), port), null,
+        "https".equalsIgnoreCase(uri.getScheme()));
+  }
+
+  static ClassicHttpResponse deliver(ClassicHttpResponse response, LlmCall call) {
+    try {
+      List<Map.Entry<String, String>> all = null;
+      if (call.wantsResponseHeaders()) {
+        Header[] headers = response.getHeaders();
+        all = new ArrayList<>(headers.length);
+        for (Header h : headers) {
+          all.add(Map.entry(h.getName(), h.getValue()));
+        }
+      }
+      call.onResponseHead(response.getCode(), TollgateExecHandler.lookup(response), all);
+      for (Map.Entry<String, String> e : call.extraResponseHeaders()) {
+        response.setHeader(e.getKey(), e.getValue());
+      }
+      HttpEntity entity = response.getEntity();
+      if (entity == null) {
+        call.onComplete();
+        return response;
+      }
+      response.setEntity(new TeeEntity(entity, call));
+      return response;
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("apache5:response", "could not observe an Apache HttpClient 5 response body", t);
+      call.onClosedEarly();
+      return response;
+    }
+  }
+
+  private static ClassicHttpResponse fromCache(CachedResponse hit, LlmCall call) {
+    BasicClassicHttpResponse response = new BasicClassicHttpResponse(hit.status(), hit.status() == 200 ? "OK" : null);
+    String contentType = null;
+    for (Map.Entry<String, String> h : hit.headers()) {
+      response.addHeader(h.getKey(), h.getValue());
+      if (h.getKey().equalsIgnoreCase("content-type")) {
+        contentType = h.getValue();
+      }
+    }
+    for (Map.Entry<String, String> e : call.extraResponseHeaders()) {
+      response.setHeader(e.getKey(), e.getValue());
+    }
+    call.onResponseHead(hit.status(), TollgateExecHandler.lookup(response));
+    ContentType type = contentType == null ? null : ContentType.parse(contentType);
+    response.setEntity(new TeeEntity(new ByteArrayEntity(hit.body(), type), call));
+    return response;
+  }
+}
