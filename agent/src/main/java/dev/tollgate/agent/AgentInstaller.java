@@ -8,6 +8,7 @@ import dev.tollgate.instrumentation.HelperInjector;
 import dev.tollgate.instrumentation.Instrumentation;
 import dev.tollgate.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.tollgate.instrumentation.okhttp.OkHttpInstrumentation;
+import dev.tollgate.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.Tollgate;
@@ -33,7 +34,8 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class AgentInstaller {
   private static final List<Instrumentation> INSTRUMENTATIONS =
-      List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation());
+      List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation(),
+          new UrlConnectionInstrumentation());
 
   private AgentInstaller() {}
 
