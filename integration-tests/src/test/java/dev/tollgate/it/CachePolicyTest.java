@@ -65,7 +65,7 @@ class CachePolicyTest extends PolicyItBase {
     return Stream.of(Arguments.of(SampleApp.openAiJava()), Arguments.of(SampleApp.jdkHttpClient()));
   }
 
-  private void checkTwice(SampleApp app, String scenario, ExpectedCall call, List<String> expectedCacheLines) {
+  static void checkTwice(SampleApp app, String scenario, ExpectedCall call, List<String> expectedCacheLines) {
     checkTwice(app, scenario, call, expectedCacheLines, r -> r, "");
   }
 
@@ -73,7 +73,7 @@ class CachePolicyTest extends PolicyItBase {
    * @param expectedCacheLines the two cache lines the app must print; null: only the Tollgate-Cache
    *     values are checked (MISS, HIT)
    */
-  private void checkTwice(SampleApp app, String scenario, ExpectedCall call, List<String> expectedCacheLines,
+  static void checkTwice(SampleApp app, String scenario, ExpectedCall call, List<String> expectedCacheLines,
       java.util.function.UnaryOperator<AppRunner> custom, String suffix) {
     String testName = "CachePolicyTest-" + scenario + suffix + "-" + app.label();
     baseline(app, scenario); // starts in the background

@@ -58,7 +58,7 @@ class FallbackPolicyTest extends PolicyItBase {
     return Stream.of(Arguments.of(SampleApp.openAiJava()), Arguments.of(SampleApp.jdkHttpClient()));
   }
 
-  private void checkFellBack(SampleApp app, String scenario, UnaryOperator<AppRunner> custom, String suffix) {
+  static void checkFellBack(SampleApp app, String scenario, UnaryOperator<AppRunner> custom, String suffix) {
     baseline(app, scenario); // starts in the background: gpt-4o answers there
     PolicyRun agent = underAgent(app, scenario, "FallbackPolicyTest-" + scenario + suffix + "-" + app.label(),
         model("gpt-4o", unavailable()), custom);

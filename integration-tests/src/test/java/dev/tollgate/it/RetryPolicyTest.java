@@ -80,7 +80,7 @@ class RetryPolicyTest extends PolicyItBase {
     report(soft, "in how the async call waited");
   }
 
-  private PolicyRun checkRetriedAfterOneSecond(SampleApp app, String scenario) {
+  static PolicyRun checkRetriedAfterOneSecond(SampleApp app, String scenario) {
     baseline(app, scenario); // starts in the background
     PolicyRun agent = underAgent(app, scenario, "RetryPolicyTest-" + scenario + "-" + app.label(), firstChats(rateLimited(1)));
     ProviderRun plain = cleanBaseline(app, scenario);

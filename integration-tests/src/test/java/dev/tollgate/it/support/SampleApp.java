@@ -37,4 +37,11 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return new SampleApp("okhttp-childloader", List.of(target.resolve("okhttp-app.jar").toString()),
         "example.okhttp.ChildLoaderMain");
   }
+
+  /** Plain java.net.HttpURLConnection (what Spring's RestTemplate uses by default). */
+  public static SampleApp urlConnection() {
+    Path target = ItEnv.sampleAppTarget("urlconnection-app");
+    return new SampleApp("urlconnection", List.of(target.resolve("urlconnection-app.jar").toString()),
+        "example.urlconnection.UrlConnectionApp");
+  }
 }
