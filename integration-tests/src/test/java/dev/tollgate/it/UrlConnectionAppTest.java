@@ -2,11 +2,14 @@ package dev.tollgate.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.it.support.AppRunner;
 import dev.tollgate.it.support.ExpectedCall;
 import dev.tollgate.it.support.FakeProvider;
+import dev.tollgate.it.support.ReceivedSpan;
 import dev.tollgate.it.support.RecordedRequest;
 import dev.tollgate.it.support.SampleApp;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,5 +63,32 @@ class UrlConnectionAppTest extends ItBase {
     assertSameStdout(runs[0].app(), runs[1].app());
     assertProviderSawTheSame(runs[0], runs[1], true);
     assertThat(awaitOneSpan(runs[1].app()).name()).isEqualTo("chat gpt-4o-mini");
+  }
+
+  /**
+   * Tollgate's own OTLP export goes over HttpURLConnection too: it must work under the agent and
+   * never be taken for an LLM call. Made hard on purpose: the traces endpoint is given a path that
+   * ends in {@code /v1/chat/completions} (the receiver still takes it, by prefix), which the
+   * recognizer would call an OpenAI chat; only the exporter's own-traffic marker keeps it out. The
+   * app lingers after its call and batches go out every 100 ms, so a span made for the first export
+   * would itself be exported before the JVM exits.
+   */
+  @Test
+  void theOtlpExportWorksAndIsNeverObserved() {
+    String traces = OTLP.endpoint() + "/v1/traces/v1/chat/completions";
+    ProviderRun run = againstFakeProvider(AppRunner.launch(SampleApp.urlConnection(), "chat-linger").withAgent(true)
+        .testName("UrlConnectionAppTest-otlp").sysProp("otel.exporter.otlp.traces.endpoint", traces)
+        .sysProp("otel.bsp.schedule.delay", "100"));
+    assertExitedCleanly(run.app());
+    ReceivedSpan span = awaitOneSpan(run.app());
+    assertThat(span.name()).isEqualTo("chat gpt-4o-mini");
+    assertThat(awaitMetrics(run.app(), List.of(ExpectedCall.CHAT))).as("metrics exported after the span").isNotEmpty();
+    String port = OTLP.endpoint().substring(OTLP.endpoint().lastIndexOf(':') + 1);
+    List<ReceivedSpan> ofRun = OTLP.await(() -> OTLP.spans().stream()
+        .filter(s -> run.app().runId().equals(s.resourceAttrs().str(AppRunner.RUN_RESOURCE_ATTRIBUTE))).toList(),
+        l -> l.size() > 1, QUIET_WAIT);
+    assertThat(ofRun).as("every span this run exported: the app's one chat, none for the export itself").hasSize(1);
+    assertThat(ofRun).noneMatch(s -> Long.valueOf(port).equals(s.attrs().lng("server.port")));
+    assertThat(run.app().stderr()).as("no Tollgate warning").doesNotContain("[tollgate] WARN");
   }
 }

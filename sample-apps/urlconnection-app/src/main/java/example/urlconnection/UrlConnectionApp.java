@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  *   java -cp target/urlconnection-app.jar example.urlconnection.UrlConnectionApp chat
  * </pre>
  *
- * <p>Scenarios: chat, stream, embeddings, non-llm, raw; and the gateway policies a Helicone user
+ * <p>Scenarios: chat, chat-linger (the chat, then 1.5 s of other work), stream, embeddings, non-llm, raw; and the gateway policies a Helicone user
  * switches on with headers: cache, cache-stream, retry, fallback. Stdout shows the status and the
  * body exactly as received (the same lines as the jdk-httpclient-app). {@code stream} also writes
  * {@code chunk-ms <ms since request start>} to stderr for every {@code data:} line.
@@ -60,6 +60,10 @@ public final class UrlConnectionApp {
         envOr("OPENAI_BASE_URL", "https://api.openai.com/v1"), envOr("OPENAI_API_KEY", "missing-key"), scenario);
     switch (scenario) {
       case "chat" -> app.print(app.post("/chat/completions", CHAT));
+      case "chat-linger" -> {
+        app.print(app.post("/chat/completions", CHAT));
+        Thread.sleep(1500); // an app that goes on with other work after its call
+      }
       case "stream" -> app.stream();
       case "embeddings" -> app.print(app.post("/embeddings", EMBEDDINGS));
       case "non-llm" -> app.nonLlm();
