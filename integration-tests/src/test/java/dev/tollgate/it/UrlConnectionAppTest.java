@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Plain java.net.HttpURLConnection (getOutputStream, getResponseCode, getInputStream read whole
+ * Plain java.net.HttpURLConnection, and Spring's RestTemplate over it, (getOutputStream, getResponseCode, getInputStream read whole
  * or line by line), with and without the agent: the same checks as the other client apps, and the
  * non-LLM and malformed-body cases of {@link NonLlmRequestTest} and {@link MalformedJsonTest}.
  */
@@ -27,7 +27,8 @@ class UrlConnectionAppTest extends ItBase {
     return Stream.of(
         Arguments.of("chat", ExpectedCall.CHAT),
         Arguments.of("stream", ExpectedCall.CHAT_STREAM),
-        Arguments.of("embeddings", ExpectedCall.EMBEDDINGS));
+        Arguments.of("embeddings", ExpectedCall.EMBEDDINGS),
+        Arguments.of("resttemplate", ExpectedCall.CHAT));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -7,7 +7,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway policies through plain HttpURLConnection, with the checks of
+ * The gateway policies through plain HttpURLConnection and Spring's RestTemplate over it, with the checks of
  * {@link CachePolicyTest}, {@link RetryPolicyTest} and {@link FallbackPolicyTest}.
  */
 class UrlConnectionPolicyTest extends PolicyItBase {
@@ -16,6 +16,17 @@ class UrlConnectionPolicyTest extends PolicyItBase {
   void repeatedChatIsServedFromTheCache() {
     CachePolicyTest.checkTwice(SampleApp.urlConnection(), "cache", ExpectedCall.CHAT,
         List.of(CachePolicyTest.MISS_LINE, CachePolicyTest.HIT_LINE));
+  }
+
+  @Test
+  void restTemplateChatIsServedFromTheCache() {
+    CachePolicyTest.checkTwice(SampleApp.urlConnection(), "resttemplate-cache", ExpectedCall.CHAT,
+        List.of(CachePolicyTest.MISS_LINE, CachePolicyTest.HIT_LINE));
+  }
+
+  @Test
+  void restTemplateRateLimitedOnceThenServed() {
+    RetryPolicyTest.checkRetriedAfterOneSecond(SampleApp.urlConnection(), "resttemplate-retry");
   }
 
   @Test

@@ -10,6 +10,11 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * An ordinary application calling an OpenAI-compatible API with nothing but
@@ -22,7 +27,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * <p>Scenarios: chat, chat-linger (the chat, then 1.5 s of other work), stream, embeddings, non-llm, raw; and the gateway policies a Helicone user
- * switches on with headers: cache, cache-stream, retry, fallback. Stdout shows the status and the
+ * switches on with headers: cache, cache-stream, retry, fallback. The resttemplate scenarios make the
+ * chat through Spring's {@code new RestTemplate()} (whose default request factory is
+ * HttpURLConnection): resttemplate, resttemplate-cache (twice, cache on), resttemplate-retry. Stdout shows the status and the
  * body exactly as received (the same lines as the jdk-httpclient-app). {@code stream} also writes
  * {@code chunk-ms <ms since request start>} to stderr for every {@code data:} line.
  */
@@ -73,6 +80,9 @@ public final class UrlConnectionApp {
       case "retry" -> app.retry();
       case "fallback" -> app.print(app.post("/chat/completions", CHAT_GPT_4O,
           "Helicone-Fallback-Model", "gpt-4o-mini", "Helicone-Fallback-OnCodes", "503"));
+      case "resttemplate" -> app.restTemplate(1);
+      case "resttemplate-cache" -> app.restTemplate(2, "Helicone-Cache-Enabled", "true");
+      case "resttemplate-retry" -> app.restTemplate(1, RETRY);
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -96,6 +106,37 @@ public final class UrlConnectionApp {
       out.write(json.getBytes(StandardCharsets.UTF_8));
     }
     return c;
+  }
+
+  /** The chat through Spring's RestTemplate, {@code times} times, with {@code extra} headers. */
+  void restTemplate(int times, String... extra) {
+    RestTemplate rest = new RestTemplate();
+    HttpHeaders headers = new HttpHeaders();
+    headers.setBearerAuth(apiKey);
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    headers.set("Helicone-Property-Scenario", scenario);
+    headers.set("Helicone-User-Id", "demo-user");
+    headers.set("Helicone-Session-Id", "demo-session");
+    for (int i = 0; i < extra.length; i += 2) {
+      headers.set(extra[i], extra[i + 1]);
+    }
+    for (int call = 1; call <= times; call++) {
+      if (times > 1) {
+        System.out.println("call " + call);
+      }
+      ResponseEntity<String> response =
+          rest.postForEntity(baseUrl + "/chat/completions", new HttpEntity<>(CHAT, headers), String.class);
+      if (times > 1) {
+        System.out.println("cache: helicone=" + orDash(response.getHeaders().getFirst("Helicone-Cache"))
+            + " tollgate=" + orDash(response.getHeaders().getFirst("Tollgate-Cache")));
+      }
+      String body = response.getBody() == null ? "" : response.getBody();
+      MediaType type = response.getHeaders().getContentType();
+      System.out.println("status: " + response.getStatusCode().value());
+      System.out.println("content-type: " + (type == null ? "-" : type.toString()));
+      System.out.println("body-bytes: " + body.getBytes(StandardCharsets.UTF_8).length);
+      System.out.println(body);
+    }
   }
 
   /** The same chat twice with the cache on, each answer with the cache verdict on the response. */

@@ -41,7 +41,7 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
   /** Plain java.net.HttpURLConnection (what Spring's RestTemplate uses by default). */
   public static SampleApp urlConnection() {
     Path target = ItEnv.sampleAppTarget("urlconnection-app");
-    return new SampleApp("urlconnection", List.of(target.resolve("urlconnection-app.jar").toString()),
+    return new SampleApp("urlconnection", List.of(target.resolve("urlconnection-app.jar").toString(), target.resolve("lib") + "/*"),
         "example.urlconnection.UrlConnectionApp");
   }
 }
