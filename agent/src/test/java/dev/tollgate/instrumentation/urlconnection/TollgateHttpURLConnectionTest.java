@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HttpURLConnection adapter wired by hand (no agent: {@link TollgateUrlConnections#wrap} is
@@ -315,5 +316,98 @@ class TollgateHttpURLConnectionTest {
     assertThat(c.getResponseCode()).isEqualTo(200);
     assertThat(receivedBodies).hasSize(before.get() + 1);
     assertThat(c.getRequestMethod()).isEqualTo("GET");
+  }
+
+  @Test
+  void fallbacksToAnotherEndpointSendItsOwnKeyAndNeverTheApps() throws Exception {
+    List<Map<String, List<String>>> secondHeaders = new CopyOnWriteArrayList<>();
+    List<String> secondBodies = new CopyOnWriteArrayList<>();
+    HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    second.createContext("/", ex -> {
+      secondBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      secondHeaders.add(Map.copyOf(ex.getRequestHeaders()));
+      byte[] b = CHAT.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("content-type", "application/json");
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    });
+    second.start();
+    try {
+      failFirst.add(503);
+      String target = "http://127.0.0.1:" + second.getAddress().getPort();
+      HttpURLConnection c = post(url("/v1/chat/completions"), REQUEST.replace("gpt-4o-mini", "gpt-4o"),
+          "Helicone-Fallbacks", "[{\"target-url\": \"" + target + "\", \"headers\": {\"Authorization\": \"Bearer sk-second\"},"
+              + " \"onCodes\": [503], \"bodyKeyOverride\": {\"model\": \"gpt-4o-mini\"}}]");
+
+      assertThat(c.getResponseCode()).isEqualTo(200);
+      assertThat(c.getHeaderField("Tollgate-Fallback-Index")).isEqualTo("1");
+      assertThat(read(c.getInputStream())).isEqualTo(CHAT);
+      assertThat(c.getURL().getPort()).as("getURL() is where the answer came from").isEqualTo(second.getAddress().getPort());
+      assertThat(receivedHeaders.get(0).get("Authorization")).containsExactly("Bearer sk-test");
+      assertThat(secondHeaders.get(0).get("Authorization")).containsExactly("Bearer sk-second");
+      assertThat(secondHeaders.get(0).keySet()).noneMatch(k -> k.toLowerCase().startsWith("helicone-"));
+      assertThat(secondBodies.get(0)).contains("\"model\":\"gpt-4o-mini\"");
+    } finally {
+      second.stop(0);
+    }
+  }
+
+  /**
+   * https: the wrapper is an HttpsURLConnection, and the app's SSLSocketFactory reaches every real
+   * connection (the server's self-signed certificate is trusted only by it), the retry's too.
+   */
+  @Test
+  void httpsKeepsTheAppsTlsSettingsOnEveryAttempt(@TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path keystore = dir.resolve("ks.p12");
+    Process keytool = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "t", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
+        "-ext", "san=ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    keytool.getInputStream().readAllBytes();
+    assertThat(keytool.waitFor()).isZero();
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+    kmf.init(ks, "changeit".toCharArray());
+    javax.net.ssl.SSLContext serverTls = javax.net.ssl.SSLContext.getInstance("TLS");
+    serverTls.init(kmf.getKeyManagers(), null, null);
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    tmf.init(ks);
+    javax.net.ssl.SSLContext clientTls = javax.net.ssl.SSLContext.getInstance("TLS");
+    clientTls.init(null, tmf.getTrustManagers(), null);
+
+    com.sun.net.httpserver.HttpsServer tls = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    tls.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(serverTls));
+    tls.createContext("/", this::answer);
+    tls.start();
+    try {
+      failFirst.add(429);
+      URL u = new URL("https://127.0.0.1:" + tls.getAddress().getPort() + "/v1/chat/completions");
+      HttpURLConnection c = open(u);
+      assertThat(c).isInstanceOf(TollgateHttpsURLConnection.class).isInstanceOf(javax.net.ssl.HttpsURLConnection.class);
+      ((javax.net.ssl.HttpsURLConnection) c).setSSLSocketFactory(clientTls.getSocketFactory());
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setRequestProperty("Helicone-Retry-Enabled", "true");
+      c.setRequestProperty("Helicone-Retry-Min-Timeout", "10");
+      c.setRequestProperty("Helicone-Retry-Max-Timeout", "20");
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(REQUEST.getBytes(StandardCharsets.UTF_8));
+      }
+
+      assertThat(c.getResponseCode()).isEqualTo(200);
+      assertThat(((javax.net.ssl.HttpsURLConnection) c).getCipherSuite()).isNotBlank();
+      assertThat(read(c.getInputStream())).isEqualTo(CHAT);
+      assertThat(receivedBodies).containsExactly(REQUEST, REQUEST);
+      SpanData span = spans.getFinishedSpanItems().get(0);
+      assertThat(span.getAttributes().get(AttributeKey.longKey("tollgate.retry.count"))).isEqualTo(1L);
+    } finally {
+      tls.stop(0);
+    }
   }
 }
