@@ -131,11 +131,16 @@ final class UrlConnectionHttpSender implements HttpSender {
   private HttpResponse post(byte[] body) throws IOException {
     URL url = config.getEndpoint().toURL();
     HttpURLConnection conn;
-    if (config.getProxyOptions() != null) {
-      List<Proxy> proxies = config.getProxyOptions().getProxySelector().select(config.getEndpoint());
-      conn = (HttpURLConnection) url.openConnection(proxies.isEmpty() ? Proxy.NO_PROXY : proxies.get(0));
-    } else {
-      conn = (HttpURLConnection) url.openConnection();
+    boolean was = OwnTraffic.begin(); // never intercepted by the agent's HttpURLConnection adapter
+    try {
+      if (config.getProxyOptions() != null) {
+        List<Proxy> proxies = config.getProxyOptions().getProxySelector().select(config.getEndpoint());
+        conn = (HttpURLConnection) url.openConnection(proxies.isEmpty() ? Proxy.NO_PROXY : proxies.get(0));
+      } else {
+        conn = (HttpURLConnection) url.openConnection();
+      }
+    } finally {
+      OwnTraffic.end(was);
     }
     if (conn instanceof HttpsURLConnection && config.getSslContext() != null) {
       ((HttpsURLConnection) conn).setSSLSocketFactory(config.getSslContext().getSocketFactory());

@@ -38,6 +38,11 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
         "example.okhttp.ChildLoaderMain");
   }
 
+  /** Plain java.net.HttpURLConnection (what Spring's RestTemplate uses by default). */
+  public static SampleApp urlConnection() {
+    return withLib("urlconnection", "urlconnection-app", "example.urlconnection.UrlConnectionApp");
+  }
+
   /** Apache HttpClient 5.6 (classic; {@code async} uses the async client). */
   public static SampleApp apache5() {
     return withLib("apache-httpclient5", "apache-httpclient-app", "example.apachehttp.Apache5App");
