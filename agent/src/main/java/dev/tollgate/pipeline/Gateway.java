@@ -99,6 +99,19 @@ public final class Gateway {
     }
   }
 
+  /**
+   * Starts the warm-up if needed and waits for it (at most {@code timeoutMillis}): afterwards
+   * calls end synchronously. For tests and for applications that want Tollgate ready
+   * before their first call.
+   */
+  public void warmUpAndWait(long timeoutMillis) throws InterruptedException {
+    warmUp();
+    Thread t = warmUpThread;
+    if (t != null) {
+      t.join(timeoutMillis);
+    }
+  }
+
   /** True while the warm-up still builds what a call's end needs: the call then defers its end. */
   private boolean warmingUp() {
     return warming.get() && ((telemetry == null && !telemetryFailed) || pricer == null);

@@ -51,6 +51,11 @@ public final class ApacheTestServer implements AutoCloseable {
         .build();
     Tollgate.install(new Gateway(TollgateConfig.of(Map.of()), () -> (r, p) -> r.costUsd = 0.5,
         () -> new OtelTelemetry(sdk)));
+    try {
+      Tollgate.gateway().warmUpAndWait(10_000); // calls then end synchronously: spans are there when a test looks
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);

@@ -57,6 +57,7 @@ class TollgateHttpClientTest {
         .build();
     Tollgate.install(new Gateway(TollgateConfig.of(Map.of()), () -> (r, p) -> r.costUsd = 0.5,
         () -> new OtelTelemetry(sdk)));
+    Tollgate.gateway().warmUpAndWait(10_000); // calls then end synchronously: spans are there when a test looks
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {
       receivedBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));

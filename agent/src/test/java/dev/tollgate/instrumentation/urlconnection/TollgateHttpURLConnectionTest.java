@@ -70,6 +70,7 @@ class TollgateHttpURLConnectionTest {
         .build();
     Tollgate.install(new Gateway(TollgateConfig.of(Map.of()), () -> (r, p) -> r.costUsd = 0.5,
         () -> new OtelTelemetry(sdk)));
+    Tollgate.gateway().warmUpAndWait(10_000); // calls then end synchronously: spans are there when a test looks
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext("/", this::answer);
