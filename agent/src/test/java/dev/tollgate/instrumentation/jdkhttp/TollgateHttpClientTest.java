@@ -51,7 +51,7 @@ class TollgateHttpClientTest {
   private HttpClient client;
 
   @BeforeEach
-  void setUp() throws IOException {
+  void setUp() throws IOException, InterruptedException {
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .build();

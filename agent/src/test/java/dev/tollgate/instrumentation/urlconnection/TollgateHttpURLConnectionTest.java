@@ -64,7 +64,7 @@ class TollgateHttpURLConnectionTest {
   private HttpServer server;
 
   @BeforeEach
-  void setUp() throws IOException {
+  void setUp() throws IOException, InterruptedException {
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .build();
