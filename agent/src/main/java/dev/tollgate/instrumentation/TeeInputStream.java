@@ -10,8 +10,11 @@ import java.io.InputStream;
  * the bytes just read are then shown to the call. The end of the stream completes the call, a
  * close before the end tells it the body was closed early, a failed read is an error.
  *
+ * Reads are never enlarged or batched, so a stream (SSE) reaches the application as the client
+ * hands it over.
+ *
  * <p>Compiled against java.base only, so it lives in the core (bootstrap) and serves every
- * client whose bodies are {@link InputStream}s (Apache HttpClient 4 and 5).
+ * client whose bodies are {@link InputStream}s (Apache HttpClient 4 and 5, HttpURLConnection).
  */
 public final class TeeInputStream extends FilterInputStream {
   private final LlmCall call;
@@ -32,7 +35,7 @@ public final class TeeInputStream extends FilterInputStream {
     }
     if (b == -1) {
       call.onComplete();
-    } else {
+    } else if (!call.ended()) {
       call.onBytes(new byte[] {(byte) b}, 0, 1);
     }
     return b;

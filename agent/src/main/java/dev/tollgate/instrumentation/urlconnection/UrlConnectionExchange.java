@@ -1,5 +1,6 @@
 package dev.tollgate.instrumentation.urlconnection;
 
+import dev.tollgate.instrumentation.TeeInputStream;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.AttemptPlan;
 import dev.tollgate.pipeline.ControlHeaders;
