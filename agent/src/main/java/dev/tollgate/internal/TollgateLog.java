@@ -50,10 +50,6 @@ public final class TollgateLog {
     }
   }
 
-  public static boolean isDebug() {
-    return DEBUG;
-  }
-
   public static void debug(String message) {
     if (DEBUG) {
       out.println(PREFIX + "DEBUG " + message);

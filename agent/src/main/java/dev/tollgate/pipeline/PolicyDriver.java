@@ -103,10 +103,6 @@ final class PolicyDriver {
     return hit;
   }
 
-  boolean servedFromCache() {
-    return servedFromCache != null;
-  }
-
   AttemptPlan first() {
     current = plan(0, 0, true);
     begin(current);

@@ -2,11 +2,11 @@ package dev.tollgate.instrumentation.apache4;
 
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.AttemptPlan;
+import dev.tollgate.pipeline.BlockingAttempts;
 import dev.tollgate.pipeline.LlmCall;
-import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.policy.CachedResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,49 +49,55 @@ final class Apache4Policies {
     Header[] headers = prepared.getAllHeaders();
     HttpEntity entity = prepared instanceof HttpEntityEnclosingRequest
         ? ((HttpEntityEnclosingRequest) prepared).getEntity() : null;
-    AttemptPlan plan = call.firstAttempt();
-    boolean was = Tollgate.enterHandling();
-    try {
-      while (true) {
-        if (plan.delayMillis() > 0) {
-          try {
-            Thread.sleep(plan.delayMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to retry");
-          }
-        }
-        HttpRequestWrapper attempt = requestFor(prepared, headers, entity, plan);
-        CloseableHttpResponse response;
-        try {
-          response = next.execute(routeFor(route, plan), attempt, context, execAware);
-        } catch (IOException e) {
-          AttemptPlan following = call.afterFailure(e);
-          if (following == null) {
-            throw e;
-          }
-          plan = following;
-          continue;
-        }
-        AttemptPlan following = call.afterResponse(response.getStatusLine().getStatusCode(),
-            TollgateClientExec.lookup(response));
-        if (following != null) {
-          EntityUtils.consumeQuietly(response.getEntity());
-          try {
-            response.close();
-          } catch (IOException | RuntimeException e) {
-            // the next attempt does not need it
-          }
-          plan = following;
-          continue;
-        }
-        return deliver(response, call);
+    CloseableHttpResponse response = BlockingAttempts.run(call, new Attempts(next, route, prepared, headers, entity,
+        context, execAware));
+    return deliver(response, call);
+  }
+
+  /** One attempt: the rest of the exec chain with the plan's request and route. */
+  private static final class Attempts implements BlockingAttempts.Transport<CloseableHttpResponse, HttpException> {
+    private final org.apache.http.impl.execchain.ClientExecChain next;
+    private final HttpRoute route;
+    private final HttpRequestWrapper prepared;
+    private final Header[] headers;
+    private final HttpEntity entity;
+    private final HttpClientContext context;
+    private final HttpExecutionAware execAware;
+
+    Attempts(org.apache.http.impl.execchain.ClientExecChain next, HttpRoute route, HttpRequestWrapper prepared,
+        Header[] headers, HttpEntity entity, HttpClientContext context, HttpExecutionAware execAware) {
+      this.next = next;
+      this.route = route;
+      this.prepared = prepared;
+      this.headers = headers;
+      this.entity = entity;
+      this.context = context;
+      this.execAware = execAware;
+    }
+
+    @Override
+    public CloseableHttpResponse send(AttemptPlan plan) throws IOException, HttpException {
+      return next.execute(routeFor(route, plan), requestFor(prepared, headers, entity, plan), context, execAware);
+    }
+
+    @Override
+    public int status(CloseableHttpResponse response) {
+      return response.getStatusLine().getStatusCode();
+    }
+
+    @Override
+    public HeaderLookup headers(CloseableHttpResponse response) {
+      return TollgateClientExec.lookup(response);
+    }
+
+    @Override
+    public void discard(CloseableHttpResponse response) {
+      EntityUtils.consumeQuietly(response.getEntity());
+      try {
+        response.close();
+      } catch (IOException | RuntimeException e) {
+        // the next attempt does not need it
       }
-    } catch (IOException | HttpException | RuntimeException | Error e) {
-      call.onError(e);
-      throw e;
-    } finally {
-      Tollgate.exitHandling(was);
     }
   }
 

@@ -22,6 +22,7 @@ public final class ApacheHttpClient4Instrumentation implements Instrumentation {
   public static final List<String> HELPERS = List.of(
       "dev.tollgate.instrumentation.apache4.TollgateClientExec",
       "dev.tollgate.instrumentation.apache4.Apache4Policies",
+      "dev.tollgate.instrumentation.apache4.Apache4Policies$Attempts",
       "dev.tollgate.instrumentation.apache4.TeeEntity",
       "dev.tollgate.instrumentation.apache4.CachedHttpResponse",
       "dev.tollgate.instrumentation.apache4.ClosingResponse");

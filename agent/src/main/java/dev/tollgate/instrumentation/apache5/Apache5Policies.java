@@ -2,11 +2,11 @@ package dev.tollgate.instrumentation.apache5;
 
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.AttemptPlan;
+import dev.tollgate.pipeline.BlockingAttempts;
 import dev.tollgate.pipeline.LlmCall;
-import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.policy.CachedResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,44 +45,41 @@ final class Apache5Policies {
     } catch (Throwable t) {
       TollgateLog.warnOnce("apache5:cache-serve", "could not serve a cached answer; calling the provider", t);
     }
-    AttemptPlan plan = call.firstAttempt();
-    boolean was = Tollgate.enterHandling();
-    try {
-      while (true) {
-        if (plan.delayMillis() > 0) {
-          try {
-            Thread.sleep(plan.delayMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to retry");
-          }
-        }
-        ClassicHttpRequest attempt = requestFor(prepared, plan);
-        ExecChain.Scope attemptScope = TollgateExecHandler.scopeFor(scope, routeFor(scope.route, plan), attempt);
-        ClassicHttpResponse response;
-        try {
-          response = chain.proceed(attempt, attemptScope);
-        } catch (IOException e) {
-          AttemptPlan next = call.afterFailure(e);
-          if (next == null) {
-            throw e;
-          }
-          plan = next;
-          continue;
-        }
-        AttemptPlan next = call.afterResponse(response.getCode(), TollgateExecHandler.lookup(response));
-        if (next != null) {
-          discard(response);
-          plan = next;
-          continue;
-        }
-        return deliver(response, call);
-      }
-    } catch (IOException | HttpException | RuntimeException | Error e) {
-      call.onError(e);
-      throw e;
-    } finally {
-      Tollgate.exitHandling(was);
+    ClassicHttpResponse response = BlockingAttempts.run(call, new Attempts(prepared, scope, chain));
+    return deliver(response, call);
+  }
+
+  /** One attempt: the rest of the chain with the plan's request and route. */
+  private static final class Attempts implements BlockingAttempts.Transport<ClassicHttpResponse, HttpException> {
+    private final ClassicHttpRequest prepared;
+    private final ExecChain.Scope scope;
+    private final ExecChain chain;
+
+    Attempts(ClassicHttpRequest prepared, ExecChain.Scope scope, ExecChain chain) {
+      this.prepared = prepared;
+      this.scope = scope;
+      this.chain = chain;
+    }
+
+    @Override
+    public ClassicHttpResponse send(AttemptPlan plan) throws IOException, HttpException {
+      ClassicHttpRequest attempt = requestFor(prepared, plan);
+      return chain.proceed(attempt, TollgateExecHandler.scopeFor(scope, routeFor(scope.route, plan), attempt));
+    }
+
+    @Override
+    public int status(ClassicHttpResponse response) {
+      return response.getCode();
+    }
+
+    @Override
+    public HeaderLookup headers(ClassicHttpResponse response) {
+      return TollgateExecHandler.lookup(response);
+    }
+
+    @Override
+    public void discard(ClassicHttpResponse response) {
+      Apache5Policies.discard(response);
     }
   }
 

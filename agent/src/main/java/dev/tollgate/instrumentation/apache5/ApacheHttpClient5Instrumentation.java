@@ -21,6 +21,7 @@ public final class ApacheHttpClient5Instrumentation implements Instrumentation {
   public static final List<String> HELPERS = List.of(
       "dev.tollgate.instrumentation.apache5.TollgateExecHandler",
       "dev.tollgate.instrumentation.apache5.Apache5Policies",
+      "dev.tollgate.instrumentation.apache5.Apache5Policies$Attempts",
       "dev.tollgate.instrumentation.apache5.TeeEntity",
       "dev.tollgate.instrumentation.apache5.TollgateAsyncExecHandler",
       "dev.tollgate.instrumentation.apache5.BodyCapture",

@@ -25,7 +25,8 @@ public final class OkHttpInstrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.okhttp.TeeResponseBody",
       "dev.tollgate.instrumentation.okhttp.TeeSource",
       "dev.tollgate.instrumentation.okhttp.CallBytesSink",
-      "dev.tollgate.instrumentation.okhttp.OkHttpPolicies");
+      "dev.tollgate.instrumentation.okhttp.OkHttpPolicies",
+      "dev.tollgate.instrumentation.okhttp.OkHttpPolicies$Attempts");
 
   @Override
   public String name() {

@@ -2,8 +2,9 @@ package dev.tollgate.instrumentation.okhttp;
 
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.AttemptPlan;
+import dev.tollgate.pipeline.BlockingAttempts;
 import dev.tollgate.pipeline.LlmCall;
-import dev.tollgate.pipeline.Tollgate;
+import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.policy.CachedResponse;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,42 +42,38 @@ final class OkHttpPolicies {
     } catch (Throwable t) {
       TollgateLog.warnOnce("okhttp:cache-serve", "could not serve a cached answer; calling the provider", t);
     }
-    AttemptPlan plan = call.firstAttempt();
-    boolean was = Tollgate.enterHandling();
-    try {
-      while (true) {
-        if (plan.delayMillis() > 0) {
-          try {
-            Thread.sleep(plan.delayMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting to retry");
-          }
-        }
-        Response response;
-        try {
-          response = chain.proceed(requestFor(prepared, plan));
-        } catch (IOException e) {
-          AttemptPlan next = call.afterFailure(e);
-          if (next == null) {
-            throw e;
-          }
-          plan = next;
-          continue;
-        }
-        AttemptPlan next = call.afterResponse(response.code(), response::header);
-        if (next != null) {
-          response.close();
-          plan = next;
-          continue;
-        }
-        return deliver(response, call);
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      call.onError(e);
-      throw e;
-    } finally {
-      Tollgate.exitHandling(was);
+    Response response = BlockingAttempts.run(call, new Attempts(chain, prepared));
+    return deliver(response, call);
+  }
+
+  /** One attempt: {@code chain.proceed} with the plan's request; a dropped response is closed. */
+  private static final class Attempts implements BlockingAttempts.Transport<Response, RuntimeException> {
+    private final Interceptor.Chain chain;
+    private final Request prepared;
+
+    Attempts(Interceptor.Chain chain, Request prepared) {
+      this.chain = chain;
+      this.prepared = prepared;
+    }
+
+    @Override
+    public Response send(AttemptPlan plan) throws IOException {
+      return chain.proceed(requestFor(prepared, plan));
+    }
+
+    @Override
+    public int status(Response response) {
+      return response.code();
+    }
+
+    @Override
+    public HeaderLookup headers(Response response) {
+      return response::header;
+    }
+
+    @Override
+    public void discard(Response response) {
+      response.close();
     }
   }
 

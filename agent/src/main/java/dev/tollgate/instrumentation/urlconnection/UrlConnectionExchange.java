@@ -3,6 +3,7 @@ package dev.tollgate.instrumentation.urlconnection;
 import dev.tollgate.instrumentation.TeeInputStream;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.AttemptPlan;
+import dev.tollgate.pipeline.BlockingAttempts;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.LlmCall;
@@ -15,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Authenticator;
 import java.net.HttpURLConnection;
@@ -228,43 +228,40 @@ final class UrlConnectionExchange {
     } catch (Throwable t) {
       TollgateLog.warnOnce("urlconnection:cache-serve", "could not serve a cached answer; calling the provider", t);
     }
-    AttemptPlan plan = c.firstAttempt();
-    boolean was = Tollgate.enterHandling();
-    try {
-      while (true) {
-        if (plan.delayMillis() > 0) {
-          try {
-            Thread.sleep(plan.delayMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to retry");
-          }
-        }
-        HttpURLConnection real;
-        int status;
-        try {
-          real = connection(plan);
-          byte[] attemptBody = plan.isOriginalRequest() || body == null ? body : plan.body();
-          status = send(real, plan, headers, attemptBody, chunkLength, fixedLength);
-        } catch (IOException e) {
-          AttemptPlan next = c.afterFailure(e);
-          if (next == null) {
-            throw e;
-          }
-          plan = next;
-          continue;
-        }
-        AttemptPlan next = c.afterResponse(status, real::getHeaderField);
-        if (next != null) {
-          discard(real, status);
-          plan = next;
-          continue;
-        }
-        deliver(real, status);
-        return;
+    Sent sent = BlockingAttempts.run(c, new BlockingAttempts.Transport<Sent, RuntimeException>() {
+      @Override
+      public Sent send(AttemptPlan plan) throws IOException {
+        HttpURLConnection real = connection(plan);
+        byte[] attemptBody = plan.isOriginalRequest() || body == null ? body : plan.body();
+        return new Sent(real, UrlConnectionExchange.this.send(real, plan, headers, attemptBody, chunkLength, fixedLength));
       }
-    } finally {
-      Tollgate.exitHandling(was);
+
+      @Override
+      public int status(Sent s) {
+        return s.status;
+      }
+
+      @Override
+      public HeaderLookup headers(Sent s) {
+        return s.real::getHeaderField;
+      }
+
+      @Override
+      public void discard(Sent s) {
+        UrlConnectionExchange.this.discard(s.real, s.status);
+      }
+    });
+    deliver(sent.real, sent.status);
+  }
+
+  /** An attempt's connection and the status it answered with. */
+  private static final class Sent {
+    final HttpURLConnection real;
+    final int status;
+
+    Sent(HttpURLConnection real, int status) {
+      this.real = real;
+      this.status = status;
     }
   }
 
@@ -276,7 +273,7 @@ final class UrlConnectionExchange {
       first = null;
       return c;
     }
-    // Tollgate.enterHandling() is set: the advice on URL.openConnection leaves this one alone
+    // BlockingAttempts set Tollgate.enterHandling(): the advice on URL.openConnection leaves this one alone
     java.net.URLConnection c = proxy == null ? target.openConnection() : target.openConnection(proxy);
     if (!(c instanceof HttpURLConnection)) {
       throw new IOException("not an HTTP URL: " + target);
