@@ -282,17 +282,24 @@ public final class Gateway {
   }
 
   void finish(LlmCall call, boolean cleanEnd) {
+    if (call.policy() != null) {
+      try {
+        call.policy().onEnded(cleanEnd);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
+      }
+    }
     if (warmingUp()) {
-      pendingEnds.add(() -> complete(call, cleanEnd));
+      pendingEnds.add(() -> complete(call));
       if (!warmingUp()) {
         drainPendingEnds(); // the warm-up finished meanwhile and may have drained before the add
       }
       return;
     }
-    complete(call, cleanEnd);
+    complete(call);
   }
 
-  private void complete(LlmCall call, boolean cleanEnd) {
+  private void complete(LlmCall call) {
     CallRecord r = call.record();
     try {
       if (r.costUsd == null) {
@@ -303,9 +310,9 @@ public final class Gateway {
     }
     if (call.policy() != null) {
       try {
-        call.policy().onFinished(cleanEnd);
+        call.policy().onPriced();
       } catch (Throwable t) {
-        TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
+        TollgateLog.warnOnce("internal:policy-priced", "could not settle the call's cache cost", t);
       }
     }
     try {

@@ -54,6 +54,8 @@ final class PolicyDriver {
   private int totalRetries;
   private int fallbackIndex;
   private CachedResponse servedFromCache;
+  /** The entry this call stored, awaiting its cost. */
+  private CachedResponse stored;
 
   // cache write: the delivered response, captured as it passes
   private List<Map.Entry<String, String>> responseHeaders;
@@ -98,7 +100,6 @@ final class PolicyDriver {
       return null;
     }
     record.cacheStatus = "hit";
-    record.cacheSavedUsd = hit.costUsd();
     servedFromCache = hit;
     return hit;
   }
@@ -307,12 +308,12 @@ final class PolicyDriver {
   }
 
   /**
-   * At the end of the call (after pricing): a hit costs nothing; a clean, complete 2xx answer
-   * under a write policy is stored with its cost.
+   * The moment the call ends, before it is priced (which may wait for the warm-up): a clean,
+   * complete 2xx answer under a write policy is stored at once, so the next identical call is
+   * a hit; its cost is settled by {@link #onPriced}.
    */
-  void onFinished(boolean cleanEnd) {
+  void onEnded(boolean cleanEnd) {
     if (servedFromCache != null) {
-      record.costUsd = 0.0;
       return;
     }
     CacheSettings cache = policies.cache();
@@ -325,10 +326,22 @@ final class PolicyDriver {
       return;
     }
     try {
-      store.store(cacheKeys, CachedResponse.of(deliveredStatus, responseHeaders, capture.toByteArray(), record.costUsd),
-          cache.ttlMillis());
+      CachedResponse entry = CachedResponse.awaitingCost(deliveredStatus, responseHeaders, capture.toByteArray());
+      capture = null;
+      store.store(cacheKeys, entry, cache.ttlMillis());
+      stored = entry;
     } catch (Throwable t) {
       TollgateLog.warnOnce("cache:store", "could not store a response in the cache", t);
+    }
+  }
+
+  /** After pricing: a hit costs nothing and saved what the stored answer cost; a stored answer learns its cost. */
+  void onPriced() {
+    if (servedFromCache != null) {
+      record.costUsd = 0.0;
+      record.cacheSavedUsd = servedFromCache.costUsd();
+    } else if (stored != null) {
+      stored.settleCost(record.costUsd);
     }
   }
 

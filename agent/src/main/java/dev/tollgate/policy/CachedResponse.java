@@ -14,12 +14,18 @@ import java.util.Objects;
  * <p>Why the cost is kept: a hit costs nothing but its span reports
  * {@code tollgate.cache.saved_usd}, what the original call cost. The body is copied in and out,
  * so that no caller can change an entry another call will be served.
+ *
+ * <p>Why the cost may arrive later: an answer is stored the moment its call ends, so the very
+ * next identical call is a hit, but pricing it may wait for the price table (built on the
+ * warm-up thread). Such an entry is created {@linkplain #awaitingCost awaiting its cost} and
+ * {@linkplain #settleCost settled} once priced; a hit reads the cost when it ends.
  */
 public final class CachedResponse {
   private final int status;
   private final List<Map.Entry<String, String>> headers;
   private final byte[] body;
-  private final Double costUsd;
+  private volatile Double costUsd;
+  private volatile boolean costPending;
   private final int weight;
 
   private CachedResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, Double costUsd) {
@@ -58,6 +64,29 @@ public final class CachedResponse {
       throw new IllegalArgumentException("cost must be a finite amount >= 0: " + costUsd);
     }
     return new CachedResponse(status, Collections.unmodifiableList(copy), body.clone(), costUsd);
+  }
+
+  /** Like {@link #of}, for an answer not priced yet: its cost is given later to {@link #settleCost}. */
+  public static CachedResponse awaitingCost(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    CachedResponse r = of(status, headers, body, null);
+    r.costPending = true;
+    return r;
+  }
+
+  /**
+   * Gives an entry {@linkplain #awaitingCost awaiting its cost} that cost (null when unpriced);
+   * only the first call counts, and an entry created with its cost ignores it.
+   */
+  public void settleCost(Double cost) {
+    synchronized (this) {
+      if (!costPending) {
+        return;
+      }
+      costPending = false;
+      if (cost != null && cost >= 0 && Double.isFinite(cost)) {
+        costUsd = cost;
+      }
+    }
   }
 
   public int status() {

@@ -205,6 +205,43 @@ class PolicyDriverTest {
   }
 
   @Test
+  void anAnswerEndingDuringTheWarmUpIsAHitAtOnceAndItsSavingFollows() throws Exception {
+    java.util.concurrent.CountDownLatch sdkReady = new java.util.concurrent.CountDownLatch(1);
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build();
+    gateway = new Gateway(TollgateConfig.of(Map.of()), () -> (r, p) -> r.costUsd = 0.25, () -> {
+      try {
+        sdkReady.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new OtelTelemetry(sdk);
+    });
+    gateway.warmUp();
+    Map<String, String> headers = Map.of("Helicone-Cache-Enabled", "true");
+    LlmCall first = start(headers);
+    first.cachedReply();
+    first.firstAttempt();
+    deliver(first, 200);
+
+    LlmCall second = start(headers);
+    assertThat(second.cachedReply()).as("stored when the call ended, not when the warm-up let it be priced").isNotNull();
+    deliver(second, 200);
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+
+    sdkReady.countDown();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (spans.getFinishedSpanItems().size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    List<SpanData> all = spans.getFinishedSpanItems();
+    assertThat(all).extracting(s -> attr(s, AttributeKey.stringKey("tollgate.cache.status"))).containsExactly("miss", "hit");
+    assertThat(attr(all.get(1), AttributeKey.doubleKey("tollgate.cost.usd"))).isEqualTo(0.0);
+    assertThat(attr(all.get(1), AttributeKey.doubleKey("tollgate.cache.saved_usd"))).isEqualTo(0.25);
+  }
+
+  @Test
   void aCutOrFailedAnswerIsNeverStored() {
     Map<String, String> headers = Map.of("Helicone-Cache-Enabled", "true");
     LlmCall cut = start(headers);

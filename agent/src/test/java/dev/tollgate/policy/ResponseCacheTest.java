@@ -62,6 +62,24 @@ class ResponseCacheTest {
   }
 
   @Test
+  void anEntryAwaitingItsCostTakesTheFirstSettledCostOnly() {
+    CachedResponse pending = CachedResponse.awaitingCost(200, List.of(), new byte[] {1});
+    assertThat(pending.costUsd()).isNull();
+    pending.settleCost(0.125);
+    pending.settleCost(9.0);
+    assertThat(pending.costUsd()).isEqualTo(0.125);
+
+    CachedResponse unpriced = CachedResponse.awaitingCost(200, List.of(), new byte[] {1});
+    unpriced.settleCost(Double.NaN);
+    unpriced.settleCost(1.0);
+    assertThat(unpriced.costUsd()).as("a cost that is no amount leaves it unpriced, and settled").isNull();
+
+    CachedResponse priced = CachedResponse.of(200, List.of(), new byte[] {1}, 0.5);
+    priced.settleCost(2.0);
+    assertThat(priced.costUsd()).isEqualTo(0.5);
+  }
+
+  @Test
   void readsDoNotExtendTheTtl() {
     ResponseCache cache = cache(1 << 20);
     CacheKeys k = keys("{}", 1);
