@@ -48,6 +48,11 @@ public final class Gateway {
   private final ConsoleReporter console;
   private final PolicyResolver policyResolver;
   private volatile ResponseCache responseCache;
+  // one lock per lazily built part: a cache look-up must not wait while the warm-up holds
+  // the telemetry's lock to build the SDK
+  private final Object cacheLock = new Object();
+  private final Object pricerLock = new Object();
+  private final Object telemetryLock = new Object();
   private volatile PriceFunction pricer;
   private volatile OtelTelemetry telemetry;
   private volatile boolean telemetryFailed;
@@ -269,7 +274,7 @@ public final class Gateway {
   ResponseCache responseCache() {
     ResponseCache c = responseCache;
     if (c == null) {
-      synchronized (this) {
+      synchronized (cacheLock) {
         c = responseCache;
         if (c == null) {
           c = new ResponseCache(config.cacheMaxBytes(), Ticker.systemTicker(),
@@ -335,7 +340,7 @@ public final class Gateway {
   private PriceFunction pricer() {
     PriceFunction p = pricer;
     if (p == null) {
-      synchronized (this) {
+      synchronized (pricerLock) {
         p = pricer;
         if (p == null) {
           try {
@@ -357,7 +362,7 @@ public final class Gateway {
     if (t != null || telemetryFailed) {
       return t;
     }
-    synchronized (this) {
+    synchronized (telemetryLock) {
       if (telemetry == null && !telemetryFailed) {
         try {
           telemetry = telemetryFactory.get();
