@@ -46,4 +46,16 @@ public final class Durations {
       throw new IllegalArgumentException("duration too large: '" + text + "'");
     }
   }
+
+  /** The shortest exact form {@link #parseMillis} reads back, e.g. {@code 6h}, {@code 90s}. */
+  public static String format(long millis) {
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis != 0 && millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
+  }
 }
