@@ -1,6 +1,8 @@
 package dev.tollgate.config;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.limit.BudgetPolicy;
+import dev.tollgate.limit.RateLimitPolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -31,6 +34,12 @@ public final class TollgateConfig {
   public static final int MAX_RETRIES = 10;
   /** Upper bound of a cache entry's time to live (as in Helicone). */
   public static final long MAX_CACHE_TTL_MILLIS = 365L * 86_400_000L;
+
+  /** {@code tollgate.ratelimit.<name>=quota;w=seconds;u=unit;s=segment}: a rate limit on every handled call. */
+  public static final String RATELIMIT_PREFIX = "tollgate.ratelimit.";
+  /** {@code tollgate.budget.<name>=USD;w=...;s=...;mode=...}: a spending budget. */
+  public static final String BUDGET_PREFIX = "tollgate.budget.";
+  private static final List<String> NAMED_PREFIXES = List.of(RATELIMIT_PREFIX, BUDGET_PREFIX);
 
   private static final SortedSet<Integer> DEFAULT_CODES =
       Collections.unmodifiableSortedSet(new TreeSet<>(List.of(429, 500, 502, 503, 504)));
@@ -58,9 +67,11 @@ public final class TollgateConfig {
   private final Map<String, List<String>> fallbackModels;
   /** {@link #envName} of the model's key suffix → fallback models (environment twins). */
   private final Map<String, List<String>> fallbackModelsByEnvName;
+  private final List<RateLimitPolicy> rateLimits;
+  private final List<BudgetPolicy> budgets;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
-      Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName) {
+      Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
     this.enabled = bool(source, "tollgate.enabled", true);
     this.endpoints = str(source, "tollgate.endpoints");
     this.detectByPath = bool(source, "tollgate.detect-by-path", true);
@@ -96,6 +107,31 @@ public final class TollgateConfig {
     this.fallbackOnCodes = codes(source, FALLBACK_ON_CODES);
     this.fallbackModels = modelLists(fallbackByModel);
     this.fallbackModelsByEnvName = modelLists(fallbackByEnvName);
+    List<RateLimitPolicy> limits = new ArrayList<>();
+    List<BudgetPolicy> budgetList = new ArrayList<>();
+    new TreeMap<>(named).forEach((key, value) -> {
+      try {
+        if (key.startsWith(RATELIMIT_PREFIX)) {
+          limits.add(RateLimitPolicy.parse(key.substring(RATELIMIT_PREFIX.length()), value));
+        } else {
+          budgetList.add(BudgetPolicy.parse(key.substring(BUDGET_PREFIX.length()), value));
+        }
+      } catch (IllegalArgumentException e) {
+        TollgateLog.warnOnce("config:" + key, "ignoring " + key + "=" + value + ": " + e.getMessage());
+      }
+    });
+    this.rateLimits = List.copyOf(limits);
+    this.budgets = List.copyOf(budgetList);
+  }
+
+  /** Keys under a named-policy prefix, with something after it. */
+  private static boolean isNamed(String key) {
+    for (String prefix : NAMED_PREFIXES) {
+      if (key.startsWith(prefix) && key.length() > prefix.length()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads the JVM's system properties and environment. */
@@ -115,7 +151,14 @@ public final class TollgateConfig {
     String envFallbackPrefix = envName(FALLBACK_PREFIX);
     String envFallbackOnCodes = envName(FALLBACK_ON_CODES);
     Map<String, String> fallbackByEnvName = new LinkedHashMap<>();
+    Map<String, String> named = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
+      for (String prefix : NAMED_PREFIXES) {
+        String envPrefixNamed = envName(prefix);
+        if (e.getKey().startsWith(envPrefixNamed) && e.getKey().length() > envPrefixNamed.length()) {
+          named.put(prefix + e.getKey().substring(envPrefixNamed.length()).toLowerCase(Locale.ROOT), e.getValue());
+        }
+      }
       if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
         props.put(e.getKey().substring(envPrefix.length()).toLowerCase(Locale.ROOT), e.getValue());
       }
@@ -130,21 +173,28 @@ public final class TollgateConfig {
         props.put(name.substring(propPrefix.length()), sys.getProperty(name));
       }
       collectFallback(fallbackByModel, name, sys.getProperty(name));
+      if (isNamed(name)) {
+        named.put(name, sys.getProperty(name)); // the system property wins over its environment twin
+      }
     }
-    return new TollgateConfig(source, props, fallbackByModel, fallbackByEnvName);
+    return new TollgateConfig(source, props, fallbackByModel, fallbackByEnvName, named);
   }
 
   /** For tests: settings from a map of property names (no environment). */
   public static TollgateConfig of(Map<String, String> settings) {
     Map<String, String> props = new LinkedHashMap<>();
     Map<String, String> fallbackByModel = new LinkedHashMap<>();
+    Map<String, String> named = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
+      if (isNamed(k)) {
+        named.put(k, v);
+      }
       if (k.startsWith("tollgate.properties.") && k.length() > "tollgate.properties.".length()) {
         props.put(k.substring("tollgate.properties.".length()), v);
       }
       collectFallback(fallbackByModel, k, v);
     });
-    return new TollgateConfig(settings::get, props, fallbackByModel, Map.of());
+    return new TollgateConfig(settings::get, props, fallbackByModel, Map.of(), named);
   }
 
   private static void collectFallback(Map<String, String> into, String key, String value) {
@@ -261,6 +311,16 @@ public final class TollgateConfig {
       return List.of();
     }
     return fallbackModelsByEnvName.getOrDefault(envName(model), List.of());
+  }
+
+  /** {@code tollgate.ratelimit.<name>}, valid ones only, by name. Unmodifiable. */
+  public List<RateLimitPolicy> rateLimits() {
+    return rateLimits;
+  }
+
+  /** {@code tollgate.budget.<name>}, valid ones only, by name. Unmodifiable. */
+  public List<BudgetPolicy> budgets() {
+    return budgets;
   }
 
   /** True when any {@code tollgate.fallback.<model>} is set (a cheap check before a lookup). */

@@ -49,22 +49,22 @@ public final class RateLimitPolicy {
    * Parses one policy.
    *
    * @param name {@code header} for a call's {@code RateLimit-Policy}, else the configured name
-   * @throws IllegalArgumentException naming what is wrong (never echoing more than the text given)
+   * @throws IllegalArgumentException saying what is wrong (without repeating the text)
    */
   public static RateLimitPolicy parse(String name, String text) {
     Objects.requireNonNull(name, "name");
     String s = text == null ? "" : text.trim().replace(" ", "");
     Matcher m = SYNTAX.matcher(s);
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a rate-limit policy such as 100;w=60;u=request;s=user");
+      throw new IllegalArgumentException("not a rate-limit policy such as 100;w=60;u=request;s=user");
     }
     long quota = Long.parseLong(m.group(1));
     long window = Long.parseLong(m.group(2));
     if (quota < 1) {
-      throw new IllegalArgumentException("'" + text + "': the quota must be at least 1");
+      throw new IllegalArgumentException("the quota must be at least 1");
     }
     if (window < MIN_WINDOW_SECONDS || window > MAX_WINDOW_SECONDS) {
-      throw new IllegalArgumentException("'" + text + "': the window w must be " + MIN_WINDOW_SECONDS + ".."
+      throw new IllegalArgumentException("the window w must be " + MIN_WINDOW_SECONDS + ".."
           + MAX_WINDOW_SECONDS + " seconds");
     }
     Unit unit = m.group(3) == null ? Unit.REQUEST : Unit.valueOf(m.group(3).toUpperCase(Locale.ROOT));

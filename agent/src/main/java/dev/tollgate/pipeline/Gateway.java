@@ -3,6 +3,7 @@ package dev.tollgate.pipeline;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.limit.Limits;
 import dev.tollgate.policy.CallPolicies;
 import dev.tollgate.policy.PolicyResolver;
 import dev.tollgate.policy.ResponseCache;
@@ -14,11 +15,14 @@ import dev.tollgate.provider.ProviderCodec;
 import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +32,8 @@ import java.util.function.Supplier;
  *
  * <p>Between {@link #start} and the transport sit the policies (cache, then fallback, then
  * retry), driven per call by a {@link PolicyDriver}: the adapter asks the call what to send
- * and tells it what came back. Rate limits and budgets will sit before the cache.
+ * and tells it what came back. Rate limits and blocking budgets ({@link Limits}) admit the
+ * call before the cache; every priced call's cost is counted against the budgets when it ends.
  *
  * <p>Heavy parts start lazily, off the JVM's start-up path: the OpenTelemetry SDK and the
  * price table are built on a background thread when the application builds its first HTTP
@@ -48,6 +53,9 @@ public final class Gateway {
   private final ConsoleReporter console;
   private final PolicyResolver policyResolver;
   private volatile ResponseCache responseCache;
+  private final Supplier<Limits> limitsFactory;
+  private volatile Limits limits;
+  private final Object limitsLock = new Object();
   // one lock per lazily built part: a cache look-up must not wait while the warm-up holds
   // the telemetry's lock to build the SDK
   private final Object cacheLock = new Object();
@@ -64,6 +72,14 @@ public final class Gateway {
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
+    this(config, pricerFactory, telemetryFactory,
+        () -> new Limits(config.rateLimits(), config.budgets(), Ticker.systemTicker(), Clock.systemUTC()));
+  }
+
+  /** For tests: the rate limits and budgets on an injected clock. */
+  Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory, Supplier<OtelTelemetry> telemetryFactory,
+      Supplier<Limits> limitsFactory) {
+    this.limitsFactory = limitsFactory;
     this.config = config;
     this.recognizer = new EndpointRecognizer(config.endpoints(), config.detectByPath());
     this.codecs = new Codecs();
@@ -286,6 +302,43 @@ public final class Gateway {
     return c;
   }
 
+  /** The rate limits and budgets, created on first use. */
+  Limits limits() {
+    Limits l = limits;
+    if (l == null) {
+      synchronized (limitsLock) {
+        l = limits;
+        if (l == null) {
+          l = limitsFactory.get();
+          limits = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  /**
+   * A call's value for a rate limit's segment or a budget's scope: {@code user} is the
+   * {@code User-Id}, {@code model} the requested model, anything else a custom property
+   * (names compared without case); null when the call has none.
+   */
+  static Function<String, String> scopeValues(CallRecord r) {
+    return name -> {
+      if (name.equals("user")) {
+        return r.userId;
+      }
+      if (name.equals("model")) {
+        return r.requestModel;
+      }
+      for (Map.Entry<String, String> p : r.properties.entrySet()) {
+        if (p.getKey().equalsIgnoreCase(name)) {
+          return p.getValue();
+        }
+      }
+      return null;
+    };
+  }
+
   void finish(LlmCall call, boolean cleanEnd) {
     if (call.policy() != null) {
       try {
@@ -320,6 +373,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-priced", "could not settle the call's cache cost", t);
       }
     }
+    spend(call);
     try {
       OtelTelemetry t = telemetry;
       if (t != null) {
@@ -334,6 +388,23 @@ public final class Gateway {
       } catch (Throwable t) {
         TollgateLog.warnOnce("internal:console", "could not print the console line", t);
       }
+    }
+  }
+
+  /** Counts a priced call against its {@code cents} rate limits and the budgets. */
+  private void spend(LlmCall call) {
+    CallRecord r = call.record();
+    if (r.costUsd == null || !(r.costUsd > 0)) {
+      return;
+    }
+    Limits.Verdict verdict = call.policy() == null ? null : call.policy().verdict();
+    if (verdict == null && config.budgets().isEmpty()) {
+      return;
+    }
+    try {
+      limits().spend(verdict, scopeValues(r), r.costUsd);
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:limits-spend", "could not count a call against its budgets", t);
     }
   }
 

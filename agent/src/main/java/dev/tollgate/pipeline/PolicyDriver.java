@@ -1,6 +1,7 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.limit.Limits;
 import dev.tollgate.policy.BodyRewriter;
 import dev.tollgate.policy.CacheKeys;
 import dev.tollgate.policy.CacheSettings;
@@ -25,7 +26,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Drives one call through the policies in the documented order: cache (may answer), then
+ * Drives one call through the policies in the documented order: admission by the rate limits
+ * and budgets (may refuse), cache (may answer), then
  * attempts, each retried under the retry policy, and when a target keeps failing with a
  * fallback code, the next fallback target with its own retries. Client-neutral: adapters
  * ask it what to send next and tell it what came back; it never touches a client.
@@ -54,6 +56,9 @@ final class PolicyDriver {
   private int totalRetries;
   private int fallbackIndex;
   private CachedResponse servedFromCache;
+  /** The agent's own 429 when a rate limit or budget refused the call. */
+  private CachedResponse refusal;
+  private Limits.Verdict verdict;
   /** The entry this call stored, awaiting its cost. */
   private CachedResponse stored;
 
@@ -83,8 +88,19 @@ final class PolicyDriver {
     }
   }
 
-  /** The cached answer to serve instead of calling the provider, or null. Sets the cache status. */
+  /**
+   * The answer to serve instead of calling the provider, or null: the agent's own 429 when a
+   * rate limit or budget refuses the call, else a cache hit. Sets the cache status.
+   */
   CachedResponse cacheLookup() {
+    if (policies.admission()) {
+      verdict = gateway.limits().admit(policies.rateLimit(), Gateway.scopeValues(record));
+      if (verdict.refusedBy() != null) {
+        record.blockedBy = verdict.refusedBy();
+        refusal = Refusals.of(verdict, originalEndpoint.format());
+        return refusal;
+      }
+    }
     CacheSettings cache = policies.cache();
     if (cache == null) {
       return null;
@@ -268,7 +284,10 @@ final class PolicyDriver {
         extra.add(Map.entry("Helicone-Cache", v));
       }
     }
-    if (!policies.fallbacks().isEmpty() && servedFromCache == null) {
+    if (verdict != null && verdict.reported() != null) {
+      Refusals.rateLimitHeaders(verdict.reported(), usedHelicone, extra);
+    }
+    if (!policies.fallbacks().isEmpty() && servedFromCache == null && refusal == null) {
       extra.add(Map.entry("Tollgate-Fallback-Index", Integer.toString(fallbackIndex)));
       if (usedHelicone) {
         extra.add(Map.entry("Helicone-Fallback-Index", Integer.toString(fallbackIndex)));
@@ -280,7 +299,7 @@ final class PolicyDriver {
   /** True when the delivered response will be written to the cache (the adapter then lists its headers). */
   boolean wantsResponseHeaders() {
     CacheSettings cache = policies.cache();
-    return cache != null && cache.write() && servedFromCache == null;
+    return cache != null && cache.write() && servedFromCache == null && refusal == null;
   }
 
   void onDelivered(int status, List<Map.Entry<String, String>> headers) {
@@ -337,12 +356,19 @@ final class PolicyDriver {
 
   /** After pricing: a hit costs nothing and saved what the stored answer cost; a stored answer learns its cost. */
   void onPriced() {
-    if (servedFromCache != null) {
+    if (refusal != null) {
+      record.costUsd = 0.0; // answered by the agent: the provider charged nothing
+    } else if (servedFromCache != null) {
       record.costUsd = 0.0;
       record.cacheSavedUsd = servedFromCache.costUsd();
     } else if (stored != null) {
       stored.settleCost(record.costUsd);
     }
+  }
+
+  /** The call's admission by the rate limits and budgets; null when none applied. */
+  Limits.Verdict verdict() {
+    return verdict;
   }
 
   /** Response headers worth replaying from the cache: not the hop-by-hop ones, not ours. */

@@ -1,12 +1,13 @@
 package dev.tollgate.policy;
 
+import dev.tollgate.limit.RateLimitPolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The policies that apply to one LLM call, resolved from the configuration and that call's
+ * The policies that apply to one LLM call (admission, cache, retry, fallback), resolved from the configuration and that call's
  * control headers, plus what was wrong with those headers.
  *
  * <p>Why errors travel with the result: a bad control header never fails the call (it is
@@ -14,18 +15,23 @@ import java.util.Objects;
  * records {@link #errors()} on the call's span ({@code tollgate.config.error}).
  */
 public final class CallPolicies {
-  private static final CallPolicies NONE = new CallPolicies(null, null, List.of(), List.of());
+  private static final CallPolicies NONE = new CallPolicies(null, null, List.of(), List.of(), null, false);
 
   private final CacheSettings cache;
   private final RetrySettings retry;
   private final List<FallbackTarget> fallbacks;
   private final List<String> errors;
+  private final RateLimitPolicy rateLimit;
+  private final boolean admission;
 
-  private CallPolicies(CacheSettings cache, RetrySettings retry, List<FallbackTarget> fallbacks, List<String> errors) {
+  private CallPolicies(CacheSettings cache, RetrySettings retry, List<FallbackTarget> fallbacks, List<String> errors,
+      RateLimitPolicy rateLimit, boolean admission) {
     this.cache = cache;
     this.retry = retry;
     this.fallbacks = fallbacks;
     this.errors = errors;
+    this.rateLimit = rateLimit;
+    this.admission = admission || rateLimit != null;
   }
 
   /** No policy, no error. */
@@ -61,9 +67,22 @@ public final class CallPolicies {
     return errors;
   }
 
-  /** True when a cache, retry or fallback policy applies. */
+  /** The call's own {@code RateLimit-Policy}, or null. */
+  public RateLimitPolicy rateLimit() {
+    return rateLimit;
+  }
+
+  /**
+   * True when the call must be admitted before anything else: it has its own rate limit, or a
+   * configured rate limit or blocking budget guards every call.
+   */
+  public boolean admission() {
+    return admission;
+  }
+
+  /** True when an admission, cache, retry or fallback policy applies. */
   public boolean any() {
-    return cache != null || retry != null || !fallbacks.isEmpty();
+    return admission || cache != null || retry != null || !fallbacks.isEmpty();
   }
 
   @Override
@@ -73,17 +92,18 @@ public final class CallPolicies {
     }
     CallPolicies c = (CallPolicies) o;
     return Objects.equals(cache, c.cache) && Objects.equals(retry, c.retry) && fallbacks.equals(c.fallbacks)
-        && errors.equals(c.errors);
+        && errors.equals(c.errors) && Objects.equals(rateLimit, c.rateLimit) && admission == c.admission;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(cache, retry, fallbacks, errors);
+    return Objects.hash(cache, retry, fallbacks, errors, rateLimit, admission);
   }
 
   @Override
   public String toString() {
     return "CallPolicies{cache=" + cache + ", retry=" + retry + ", fallbacks=" + fallbacks
+        + (rateLimit == null ? "" : ", rateLimit=" + rateLimit) + (admission ? ", admission" : "")
         + (errors.isEmpty() ? "" : ", errors=" + errors) + "}";
   }
 
@@ -93,8 +113,22 @@ public final class CallPolicies {
     private RetrySettings retry;
     private final List<FallbackTarget> fallbacks = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
+    private RateLimitPolicy rateLimit;
+    private boolean admission;
 
     private Builder() {}
+
+    /** The call's own {@code RateLimit-Policy}. */
+    public Builder rateLimit(RateLimitPolicy rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /** The call must be admitted (configured rate limits or blocking budgets). */
+    public Builder admission(boolean admission) {
+      this.admission = admission;
+      return this;
+    }
 
     public Builder cache(CacheSettings cache) {
       this.cache = cache;
@@ -119,10 +153,11 @@ public final class CallPolicies {
     }
 
     public CallPolicies build() {
-      if (cache == null && retry == null && fallbacks.isEmpty() && errors.isEmpty()) {
+      if (cache == null && retry == null && fallbacks.isEmpty() && errors.isEmpty() && rateLimit == null
+          && !admission) {
         return NONE;
       }
-      return new CallPolicies(cache, retry, freeze(fallbacks), freeze(errors));
+      return new CallPolicies(cache, retry, freeze(fallbacks), freeze(errors), rateLimit, admission);
     }
 
     private static <T> List<T> freeze(List<T> list) {

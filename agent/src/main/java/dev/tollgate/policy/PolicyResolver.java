@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.limit.BudgetPolicy;
+import dev.tollgate.limit.RateLimitPolicy;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.provider.HeaderLookup;
 import java.io.IOException;
@@ -64,6 +66,8 @@ public final class PolicyResolver {
   private final StatusCodes fallbackOnCodes;
   /** The retry policy of a call without retry headers, when the configuration enables one. */
   private final RetrySettings globalRetry;
+  /** A configured rate limit or blocking budget: every call is admitted first. */
+  private final boolean admitEveryCall;
 
   /** Production: the system UTC clock and thread-local randomness. */
   public PolicyResolver(TollgateConfig config) {
@@ -81,6 +85,11 @@ public final class PolicyResolver {
         ? retrySettings(config.retryMaxAttempts(), config.retryFactor(), config.retryMinDelayMillis(),
             config.retryMaxDelayMillis())
         : null;
+    boolean blocking = false;
+    for (BudgetPolicy b : config.budgets()) {
+      blocking |= b.mode() == BudgetPolicy.Mode.BLOCK;
+    }
+    this.admitEveryCall = !config.rateLimits().isEmpty() || blocking;
   }
 
   /**
@@ -93,12 +102,14 @@ public final class PolicyResolver {
    */
   public CallPolicies resolve(ControlHeaders controls, HeaderLookup requestHeaders, String requestModel) {
     Map<String, String> h = controls == null ? Map.of() : controls.policyHeaders();
-    if (h.isEmpty() && !config.cacheEnabled() && globalRetry == null
+    if (h.isEmpty() && !config.cacheEnabled() && globalRetry == null && !admitEveryCall
         && (requestModel == null || !config.hasFallbackModels())) {
       return CallPolicies.none();
     }
     try {
       CallPolicies.Builder out = CallPolicies.builder();
+      out.admission(admitEveryCall);
+      out.rateLimit(rateLimit(h, out));
       out.cache(cache(h, requestHeaders, out));
       out.retry(h.isEmpty() ? globalRetry : retry(h, out));
       fallbacks(h, requestModel, out);
@@ -108,6 +119,21 @@ public final class PolicyResolver {
       TollgateLog.warnOnce("policy:internal", "could not resolve the gateway policies of a call ("
           + e.getClass().getName() + "); the call goes ahead without cache, retry or fallback");
       return CallPolicies.none();
+    }
+  }
+
+  // ---------------------------------------------------------------- rate limit
+
+  private static RateLimitPolicy rateLimit(Map<String, String> h, CallPolicies.Builder out) {
+    String v = h.get("ratelimit-policy");
+    if (v == null) {
+      return null;
+    }
+    try {
+      return RateLimitPolicy.parse("header", v);
+    } catch (IllegalArgumentException e) {
+      problem(out, "ratelimit-policy", "RateLimit-Policy: " + quoted(v) + ": " + e.getMessage() + "; ignored");
+      return null;
     }
   }
 

@@ -165,6 +165,25 @@ class TollgateConfigTest {
   }
 
   @Test
+  void namedRateLimitsAndBudgetsFromPropertiesAndEnvironmentBadOnesLoggedAndDropped() {
+    java.util.Properties sys = new java.util.Properties();
+    sys.setProperty("tollgate.ratelimit.per-user", "100;w=60;s=user");
+    sys.setProperty("tollgate.ratelimit.broken", "100/min");
+    sys.setProperty("tollgate.budget.team", "25;w=weekly;mode=block");
+    try (TollgateLogCapture log = TollgateLogCapture.start()) {
+      TollgateConfig c = TollgateConfig.from(sys, Map.of("TOLLGATE_BUDGET_TEAM", "1", "TOLLGATE_BUDGET_NIGHTLY", "3;w=1h",
+          "TOLLGATE_RATELIMIT_", "1;w=60"));
+
+      assertThat(c.rateLimits()).extracting(p -> p.name() + "=" + p.text()).containsExactly("per-user=100;w=60;u=request;s=user");
+      assertThat(c.budgets()).extracting(b -> b.name() + ": " + b.describe())
+          .containsExactly("nightly: $3.00 per rolling 1h, alert", "team: $25.00 weekly (Z), block");
+      assertThat(log.text()).contains("ignoring tollgate.ratelimit.broken=100/min: not a rate-limit policy");
+    }
+    assertThat(TollgateConfig.of(Map.of("tollgate.budget.x", "2")).budgets()).hasSize(1);
+    assertThat(TollgateConfig.of(Map.of()).rateLimits()).isEmpty();
+  }
+
+  @Test
   void policyDefaults() {
     TollgateConfig c = TollgateConfig.of(Map.of());
 

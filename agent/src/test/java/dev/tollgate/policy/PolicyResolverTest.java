@@ -7,9 +7,11 @@ import static dev.tollgate.policy.PolicyTestSupport.resolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLogCapture;
 import dev.tollgate.provider.HeaderLookup;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -29,13 +31,31 @@ class PolicyResolverTest {
 
   @Test
   void headersThatAreNoPolicyOfOursChangeNothing() {
-    CallPolicies p = resolve(resolver(), "Helicone-RateLimit-Policy", "10;w=60", "Helicone-Property-Team", "a",
-        "Helicone-Prompt-Id", "p1");
+    CallPolicies p = resolve(resolver(), "Helicone-Property-Team", "a", "Helicone-Prompt-Id", "p1");
     assertThat(p.any()).isFalse();
     assertThat(p.errors()).isEmpty();
   }
 
+  @Test
+  void aRateLimitHeaderOrAConfiguredLimitMeansTheCallIsAdmittedFirst() {
+    CallPolicies own = resolve(resolver(), "Helicone-RateLimit-Policy", "10;w=60;s=team");
+    assertThat(own.admission()).isTrue();
+    assertThat(own.rateLimit().text()).isEqualTo("10;w=60;u=request;s=team");
+    assertThat(own.cache()).isNull();
 
+    PolicyResolver configured = new PolicyResolver(TollgateConfig.of(Map.of("tollgate.ratelimit.all", "100;w=60")));
+    assertThat(resolve(configured).admission()).isTrue();
+    assertThat(resolve(configured).rateLimit()).isNull();
+    PolicyResolver blocking = new PolicyResolver(TollgateConfig.of(Map.of("tollgate.budget.cap", "5;mode=block")));
+    assertThat(resolve(blocking).admission()).isTrue();
+    PolicyResolver alertOnly = new PolicyResolver(TollgateConfig.of(Map.of("tollgate.budget.cap", "5")));
+    assertThat(resolve(alertOnly).any()).as("an alert-only budget refuses nothing").isFalse();
+
+    CallPolicies bad = resolve(resolver(), "Tollgate-RateLimit-Policy", "10/min");
+    assertThat(bad.admission()).isFalse();
+    assertThat(bad.errors()).containsExactly(
+        "RateLimit-Policy: '10/min': not a rate-limit policy such as 100;w=60;u=request;s=user; ignored");
+  }
 
 
   @Test

@@ -100,6 +100,7 @@ public final class CallAttributes {
     put(b, CACHE_SAVED_USD, r.cacheSavedUsd);
     put(b, RETRY_COUNT, r.retryCount);
     put(b, FALLBACK_INDEX, r.fallbackIndex);
+    put(b, BLOCKED_BY, r.blockedBy);
     putList(b, CONFIG_ERROR, r.configErrors);
     return b.build();
   }

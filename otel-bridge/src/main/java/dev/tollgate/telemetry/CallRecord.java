@@ -100,6 +100,8 @@ public final class CallRecord {
   public Long retryCount;
   /** Which fallback served under a fallback policy (0 = the original request). */
   public Long fallbackIndex;
+  /** {@code ratelimit:<policy>} or {@code budget:<name>} when the agent refused the call itself. */
+  public String blockedBy;
   /** Bad control input (a malformed header) that was ignored. */
   public final List<String> configErrors = new ArrayList<>(0);
   /** Every attempt the call made, in order, when a retry or fallback policy applies. */

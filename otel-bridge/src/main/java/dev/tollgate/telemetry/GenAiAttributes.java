@@ -74,6 +74,8 @@ public final class GenAiAttributes {
   public static final AttributeKey<Double> CACHE_SAVED_USD = AttributeKey.doubleKey("tollgate.cache.saved_usd");
   public static final AttributeKey<Long> RETRY_COUNT = AttributeKey.longKey("tollgate.retry.count");
   public static final AttributeKey<Long> FALLBACK_INDEX = AttributeKey.longKey("tollgate.fallback.index");
+  /** {@code ratelimit:<policy>} or {@code budget:<name>}: the agent answered 429 itself. */
+  public static final AttributeKey<String> BLOCKED_BY = AttributeKey.stringKey("tollgate.blocked_by");
   public static final AttributeKey<List<String>> CONFIG_ERROR = AttributeKey.stringArrayKey("tollgate.config.error");
 
   // the span event of each attempt
