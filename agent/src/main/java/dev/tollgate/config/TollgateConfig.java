@@ -69,6 +69,11 @@ public final class TollgateConfig {
   private final Map<String, List<String>> fallbackModelsByEnvName;
   private final List<RateLimitPolicy> rateLimits;
   private final List<BudgetPolicy> budgets;
+  private final String alertsWebhook;
+  private final boolean alertsWebhookSlack;
+  private final long alertsWebhookTimeoutMillis;
+  private final String alertsErrorRate;
+  private final String alertsLatency;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -107,6 +112,16 @@ public final class TollgateConfig {
     this.fallbackOnCodes = codes(source, FALLBACK_ON_CODES);
     this.fallbackModels = modelLists(fallbackByModel);
     this.fallbackModelsByEnvName = modelLists(fallbackByEnvName);
+    this.alertsWebhook = str(source, "tollgate.alerts.webhook");
+    String format = str(source, "tollgate.alerts.webhook-format");
+    if (format != null && !format.equalsIgnoreCase("json") && !format.equalsIgnoreCase("slack")) {
+      TollgateLog.warnOnce("config:tollgate.alerts.webhook-format", "ignoring tollgate.alerts.webhook-format="
+          + format + ": expected json or slack; using json");
+    }
+    this.alertsWebhookSlack = "slack".equalsIgnoreCase(format);
+    this.alertsWebhookTimeoutMillis = duration(source, "tollgate.alerts.webhook-timeout", 5_000);
+    this.alertsErrorRate = str(source, "tollgate.alerts.error-rate");
+    this.alertsLatency = str(source, "tollgate.alerts.latency");
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -321,6 +336,31 @@ public final class TollgateConfig {
   /** {@code tollgate.budget.<name>}, valid ones only, by name. Unmodifiable. */
   public List<BudgetPolicy> budgets() {
     return budgets;
+  }
+
+  /** {@code tollgate.alerts.webhook}: where alerts are POSTed, or null. */
+  public String alertsWebhook() {
+    return alertsWebhook;
+  }
+
+  /** {@code tollgate.alerts.webhook-format=slack}: post {@code {"text": ...}} instead of the full JSON. */
+  public boolean alertsWebhookSlack() {
+    return alertsWebhookSlack;
+  }
+
+  /** {@code tollgate.alerts.webhook-timeout}: connect and read timeout of each POST (default 5s). */
+  public long alertsWebhookTimeoutMillis() {
+    return alertsWebhookTimeoutMillis;
+  }
+
+  /** {@code tollgate.alerts.error-rate}, unparsed, or null. */
+  public String alertsErrorRate() {
+    return alertsErrorRate;
+  }
+
+  /** {@code tollgate.alerts.latency}, unparsed, or null. */
+  public String alertsLatency() {
+    return alertsLatency;
   }
 
   /** True when any {@code tollgate.fallback.<model>} is set (a cheap check before a lookup). */

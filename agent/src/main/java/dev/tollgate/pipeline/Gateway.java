@@ -3,6 +3,8 @@ package dev.tollgate.pipeline;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.alert.Alerts;
+import dev.tollgate.limit.Budgets;
 import dev.tollgate.limit.Limits;
 import dev.tollgate.policy.CallPolicies;
 import dev.tollgate.policy.PolicyResolver;
@@ -56,6 +58,9 @@ public final class Gateway {
   private final Supplier<Limits> limitsFactory;
   private volatile Limits limits;
   private final Object limitsLock = new Object();
+  private final boolean alerting;
+  private volatile Alerts alerts;
+  private final Object alertsLock = new Object();
   // one lock per lazily built part: a cache look-up must not wait while the warm-up holds
   // the telemetry's lock to build the SDK
   private final Object cacheLock = new Object();
@@ -81,6 +86,7 @@ public final class Gateway {
       Supplier<Limits> limitsFactory) {
     this.limitsFactory = limitsFactory;
     this.config = config;
+    this.alerting = !config.budgets().isEmpty() || config.alertsErrorRate() != null || config.alertsLatency() != null;
     this.recognizer = new EndpointRecognizer(config.endpoints(), config.detectByPath());
     this.codecs = new Codecs();
     this.pricerFactory = pricerFactory;
@@ -163,6 +169,10 @@ public final class Gateway {
             w.join(Math.max(1, config.shutdownTimeoutMillis()));
           }
           drainPendingEnds();
+          Alerts a = alerts;
+          if (a != null) {
+            a.drainAtExit(Math.max(1, (deadline - System.nanoTime()) / 2_000_000L));
+          }
           OtelTelemetry t = telemetry;
           if (t != null) {
             t.flushAtExit(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
@@ -373,7 +383,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-priced", "could not settle the call's cache cost", t);
       }
     }
-    spend(call);
+    alert(call, spend(call));
     try {
       OtelTelemetry t = telemetry;
       if (t != null) {
@@ -391,21 +401,50 @@ public final class Gateway {
     }
   }
 
-  /** Counts a priced call against its {@code cents} rate limits and the budgets. */
-  private void spend(LlmCall call) {
+  /** Counts a priced call against its {@code cents} rate limits and the budgets; returns the thresholds crossed. */
+  private List<Budgets.Crossing> spend(LlmCall call) {
     CallRecord r = call.record();
     if (r.costUsd == null || !(r.costUsd > 0)) {
-      return;
+      return List.of();
     }
     Limits.Verdict verdict = call.policy() == null ? null : call.policy().verdict();
     if (verdict == null && config.budgets().isEmpty()) {
+      return List.of();
+    }
+    try {
+      return limits().spend(verdict, scopeValues(r), r.costUsd);
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:limits-spend", "could not count a call against its budgets", t);
+      return List.of();
+    }
+  }
+
+  /** Budget thresholds crossed, error-rate and latency rules: alerts on the call's span and beyond. */
+  private void alert(LlmCall call, List<Budgets.Crossing> crossed) {
+    if (!alerting) {
       return;
     }
     try {
-      limits().spend(verdict, scopeValues(r), r.costUsd);
+      Alerts a = alerts();
+      a.budgetsCrossed(crossed, call.record());
+      a.callFinished(call.record());
     } catch (Throwable t) {
-      TollgateLog.warnOnce("internal:limits-spend", "could not count a call against its budgets", t);
+      TollgateLog.warnOnce("internal:alerts", "could not raise an alert", t);
     }
+  }
+
+  private Alerts alerts() {
+    Alerts a = alerts;
+    if (a == null) {
+      synchronized (alertsLock) {
+        a = alerts;
+        if (a == null) {
+          a = Alerts.create(config, Ticker.systemTicker(), Clock.systemUTC());
+          alerts = a;
+        }
+      }
+    }
+    return a;
   }
 
   private PriceFunction pricer() {

@@ -144,4 +144,23 @@ public final class CallAttributes {
       b.put(key, value);
     }
   }
+
+  /** An alert's attributes: kind, name, message and its numbers. */
+  static Attributes alert(CallRecord.Alert a) {
+    AttributesBuilder b = Attributes.builder()
+        .put(ALERT_KIND, a.kind)
+        .put(ALERT_NAME, a.name)
+        .put(ALERT_MESSAGE, a.message);
+    for (Map.Entry<String, Object> e : a.attributes.entrySet()) {
+      Object v = e.getValue();
+      if (v instanceof Long) {
+        b.put(AttributeKey.longKey(e.getKey()), (Long) v);
+      } else if (v instanceof Double) {
+        b.put(AttributeKey.doubleKey(e.getKey()), (Double) v);
+      } else if (v != null) {
+        b.put(AttributeKey.stringKey(e.getKey()), v.toString());
+      }
+    }
+    return b.build();
+  }
 }

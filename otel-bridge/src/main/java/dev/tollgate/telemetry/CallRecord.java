@@ -126,6 +126,31 @@ public final class CallRecord {
     }
   }
 
+  /** Alerts this call set off (a budget threshold, an error-rate or latency threshold): span events. */
+  public final List<Alert> alerts = new ArrayList<>(0);
+
+  /**
+   * Something an operator should hear about now. {@code kind} is {@code budget},
+   * {@code error_rate} or {@code latency}; {@code attributes} hold the numbers (keys under
+   * {@code tollgate.alert.}); {@code message} is one human sentence.
+   */
+  public static final class Alert {
+    public final String kind;
+    public final String name;
+    public final String message;
+    public final long epochNanos;
+    public final Map<String, Object> attributes;
+
+    /** @param attributes values are String, Long or Double; copied */
+    public Alert(String kind, String name, String message, long epochNanos, Map<String, Object> attributes) {
+      this.kind = kind;
+      this.name = name;
+      this.message = message;
+      this.epochNanos = epochNanos;
+      this.attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+  }
+
   /** Problems Tollgate met on this call (bad header, unparsable response, ...). */
   public final List<String> warnings = new ArrayList<>(0);
 

@@ -80,6 +80,11 @@ public final class GenAiAttributes {
 
   // the span event of each attempt
   public static final String ATTEMPT_EVENT = "tollgate.attempt";
+  /** A span event and log record: an alert this call set off. */
+  public static final String ALERT_EVENT = "tollgate.alert";
+  public static final AttributeKey<String> ALERT_KIND = AttributeKey.stringKey("tollgate.alert.kind");
+  public static final AttributeKey<String> ALERT_NAME = AttributeKey.stringKey("tollgate.alert.name");
+  public static final AttributeKey<String> ALERT_MESSAGE = AttributeKey.stringKey("tollgate.alert.message");
   public static final AttributeKey<Long> ATTEMPT_NUMBER = AttributeKey.longKey("tollgate.attempt.number");
   public static final AttributeKey<Long> ATTEMPT_DELAY_MS = AttributeKey.longKey("tollgate.attempt.delay_ms");
 

@@ -5,6 +5,8 @@ import static dev.tollgate.telemetry.GenAiAttributes.*;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -42,6 +44,7 @@ public final class OtelTelemetry {
   private final DoubleCounter cost;
   private final LongCounter requests;
   private final LongConsumer flushAtExit;
+  private final Logger alertLog;
 
   public OtelTelemetry(OpenTelemetry otel) {
     this(otel, timeoutMillis -> { });
@@ -54,6 +57,7 @@ public final class OtelTelemetry {
   public OtelTelemetry(OpenTelemetry otel, LongConsumer flushAtExit) {
     this.flushAtExit = flushAtExit;
     this.tracer = otel.getTracer(INSTRUMENTATION_SCOPE, TollgateVersion.VERSION);
+    this.alertLog = otel.getLogsBridge().get(INSTRUMENTATION_SCOPE);
     Meter meter = otel.getMeter(INSTRUMENTATION_SCOPE);
     this.tokenUsage = meter.histogramBuilder(METRIC_TOKEN_USAGE)
         .setDescription("Number of input and output tokens used")
@@ -110,6 +114,17 @@ public final class OtelTelemetry {
     }
     for (CallRecord.Attempt a : r.attempts) {
       span.addEvent(ATTEMPT_EVENT, CallAttributes.attempt(a), a.startEpochNanos, TimeUnit.NANOSECONDS);
+    }
+    for (CallRecord.Alert a : r.alerts) {
+      span.addEvent(ALERT_EVENT, CallAttributes.alert(a), a.epochNanos, TimeUnit.NANOSECONDS);
+      alertLog.logRecordBuilder()
+          .setContext(Context.current().with(span))
+          .setTimestamp(a.epochNanos, TimeUnit.NANOSECONDS)
+          .setSeverity(Severity.WARN)
+          .setSeverityText("WARN")
+          .setBody(a.message)
+          .setAllAttributes(CallAttributes.alert(a))
+          .emit();
     }
     long endEpochNanos = r.startEpochNanos + (r.endNanos - r.startNanos);
     span.end(endEpochNanos, TimeUnit.NANOSECONDS);

@@ -46,7 +46,9 @@ public final class TelemetrySdk {
     routeSdkLogging(warnOnce);
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
-    defaults.put("otel.logs.exporter", "none");
+    // Tollgate emits log records only for alerts (a budget threshold, an error-rate or latency
+    // threshold); nothing else of the application's goes through this SDK
+    defaults.put("otel.logs.exporter", "otlp");
     AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults)
         .setServiceClassLoader(serviceLoader)
@@ -70,7 +72,8 @@ public final class TelemetrySdk {
         ? Math.min(configuredTimeoutMillis, 100) : configuredTimeoutMillis;
     Thread flusher = new Thread(() -> CompletableResultCode.ofAll(List.of(
             sdk.getSdkTracerProvider().forceFlush(),
-            sdk.getSdkMeterProvider().forceFlush()))
+            sdk.getSdkMeterProvider().forceFlush(),
+            sdk.getSdkLoggerProvider().forceFlush()))
         .join(timeoutMillis, TimeUnit.MILLISECONDS), "tollgate-telemetry-flush");
     flusher.setDaemon(true);
     flusher.start();
