@@ -15,10 +15,12 @@ import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.Tollgate;
 import dev.tollgate.pricing.Pricer;
+import dev.tollgate.telemetry.MetricDimensions;
 import dev.tollgate.telemetry.OtelTelemetry;
 import dev.tollgate.telemetry.TelemetrySdk;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -89,7 +91,13 @@ public final class AgentInstaller {
     OtelTelemetry[] result = new OtelTelemetry[1];
     Tollgate.runSuppressed(() -> {
       OpenTelemetrySdk sdk = TelemetrySdk.create(ClassLoader.getSystemClassLoader(), TollgateLog::warnOnce);
-      result[0] = new OtelTelemetry(sdk, timeoutMillis -> TelemetrySdk.flushAtExit(sdk, timeoutMillis));
+      List<String> rejected = new ArrayList<>(0);
+      MetricDimensions dimensions = MetricDimensions.of(config.metricsAttributes(), config.metricsMaxValues(), rejected);
+      if (!rejected.isEmpty()) {
+        TollgateLog.warnOnce("config:tollgate.metrics.attributes", "tollgate.metrics.attributes: ignoring " + rejected
+            + " (use user.id, session.id, tollgate.session.name or tollgate.property.<name>)");
+      }
+      result[0] = new OtelTelemetry(sdk, timeoutMillis -> TelemetrySdk.flushAtExit(sdk, timeoutMillis), dimensions);
     });
     return result[0];
   }

@@ -74,6 +74,8 @@ public final class TollgateConfig {
   private final long alertsWebhookTimeoutMillis;
   private final String alertsErrorRate;
   private final String alertsLatency;
+  private final String metricsAttributes;
+  private final int metricsMaxValues;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -122,6 +124,8 @@ public final class TollgateConfig {
     this.alertsWebhookTimeoutMillis = duration(source, "tollgate.alerts.webhook-timeout", 5_000);
     this.alertsErrorRate = str(source, "tollgate.alerts.error-rate");
     this.alertsLatency = str(source, "tollgate.alerts.latency");
+    this.metricsAttributes = str(source, "tollgate.metrics.attributes");
+    this.metricsMaxValues = (int) integer(source, "tollgate.metrics.max-values", 100, 1, 100_000);
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -361,6 +365,16 @@ public final class TollgateConfig {
   /** {@code tollgate.alerts.latency}, unparsed, or null. */
   public String alertsLatency() {
     return alertsLatency;
+  }
+
+  /** {@code tollgate.metrics.attributes}: call attributes added to metrics (comma list), or null. */
+  public String metricsAttributes() {
+    return metricsAttributes;
+  }
+
+  /** {@code tollgate.metrics.max-values}: distinct values kept per metric attribute (default 100). */
+  public int metricsMaxValues() {
+    return metricsMaxValues;
   }
 
   /** True when any {@code tollgate.fallback.<model>} is set (a cheap check before a lookup). */

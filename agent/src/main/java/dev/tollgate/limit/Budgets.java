@@ -10,7 +10,9 @@ import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -125,6 +127,70 @@ public final class Budgets {
     Ledger l = ledger(policy, scopeValue, now);
     synchronized (l) {
       return l.spent(now);
+    }
+  }
+
+  /**
+   * Each budget's spend in its current window, for gauges: a global budget always (0 before
+   * its first call), a scoped one for its {@code maxPerBudget} biggest spenders.
+   */
+  public List<Reading> readings(int maxPerBudget) {
+    long now = clock.millis();
+    Map<String, List<Reading>> byBudget = new LinkedHashMap<>();
+    for (BudgetPolicy p : policies) {
+      byBudget.put(p.name(), new ArrayList<>());
+    }
+    for (Map.Entry<Key, Ledger> e : ledgers.asMap().entrySet()) {
+      Key k = e.getKey();
+      BudgetPolicy p = k.policy;
+      if (p.period() != BudgetPolicy.Period.ROLLING
+          && k.windowStartMillis != windowStart(p, now).toInstant().toEpochMilli()) {
+        continue; // a past window, not yet forgotten
+      }
+      double spent;
+      synchronized (e.getValue()) {
+        spent = e.getValue().spent(now);
+      }
+      List<Reading> list = byBudget.get(p.name());
+      if (list != null) {
+        list.add(new Reading(p, k.scopeValue, spent));
+      }
+    }
+    List<Reading> out = new ArrayList<>();
+    for (BudgetPolicy p : policies) {
+      List<Reading> list = byBudget.get(p.name());
+      if (p.scope() == null && list.isEmpty()) {
+        list.add(new Reading(p, null, 0));
+      }
+      list.sort((a, b) -> Double.compare(b.spentUsd, a.spentUsd));
+      out.addAll(list.subList(0, Math.min(list.size(), Math.max(1, maxPerBudget))));
+    }
+    return out;
+  }
+
+  /** One ledger's spend now. */
+  public static final class Reading {
+    private final BudgetPolicy policy;
+    private final String scopeValue;
+    private final double spentUsd;
+
+    Reading(BudgetPolicy policy, String scopeValue, double spentUsd) {
+      this.policy = policy;
+      this.scopeValue = scopeValue;
+      this.spentUsd = spentUsd;
+    }
+
+    public BudgetPolicy policy() {
+      return policy;
+    }
+
+    /** Null for a global budget (or a scoped one's calls without a value). */
+    public String scopeValue() {
+      return scopeValue;
+    }
+
+    public double spentUsd() {
+      return spentUsd;
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.tollgate.pipeline;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tollgate.alert.Alerts;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
-import dev.tollgate.alert.Alerts;
 import dev.tollgate.limit.Budgets;
 import dev.tollgate.limit.Limits;
 import dev.tollgate.policy.CallPolicies;
@@ -19,6 +19,7 @@ import dev.tollgate.telemetry.OtelTelemetry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -433,6 +434,17 @@ public final class Gateway {
     }
   }
 
+  /** At most this many scope values per scoped budget go onto the budget gauges. */
+  static final int BUDGET_GAUGE_VALUES = 50;
+
+  private List<OtelTelemetry.BudgetReading> budgetReadings() {
+    List<OtelTelemetry.BudgetReading> out = new ArrayList<>();
+    for (Budgets.Reading r : limits().budgets().readings(BUDGET_GAUGE_VALUES)) {
+      out.add(new OtelTelemetry.BudgetReading(r.policy().name(), r.scopeValue(), r.spentUsd(), r.policy().limitUsd()));
+    }
+    return out;
+  }
+
   private Alerts alerts() {
     Alerts a = alerts;
     if (a == null) {
@@ -476,6 +488,9 @@ public final class Gateway {
       if (telemetry == null && !telemetryFailed) {
         try {
           telemetry = telemetryFactory.get();
+          if (telemetry != null && !config.budgets().isEmpty()) {
+            telemetry.observeBudgets(this::budgetReadings);
+          }
           installExitHook();
         } catch (Throwable e) {
           telemetryFailed = true;

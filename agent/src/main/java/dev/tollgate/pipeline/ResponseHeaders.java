@@ -1,9 +1,11 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.policy.RetryAfter;
 import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.telemetry.CallRecord;
+import java.time.Clock;
 
-/** Reads provider response headers worth recording: today the rate-limit headers. */
+/** Reads provider response headers worth recording: the rate-limit headers and the wait a 429 or 503 asks for. */
 final class ResponseHeaders {
   private ResponseHeaders() {}
 
@@ -15,6 +17,8 @@ final class ResponseHeaders {
         number(h, "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining");
     r.rateLimitTokens = number(h, "x-ratelimit-limit-tokens", "anthropic-ratelimit-tokens-limit");
     r.rateLimitRemainingTokens = number(h, "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining");
+    long wait = RetryAfter.millis(h, Clock.systemUTC());
+    r.retryAfterMillis = wait < 0 ? null : wait;
   }
 
   private static Long number(HeaderLookup h, String openAiName, String anthropicName) {

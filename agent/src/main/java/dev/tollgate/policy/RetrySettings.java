@@ -1,12 +1,8 @@
 package dev.tollgate.policy;
 
 import dev.tollgate.config.TollgateConfig;
-import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.provider.HeaderLookup;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -108,58 +104,8 @@ public final class RetrySettings {
 
   /** The provider's requested delay, capped; -1 when it gave none we understand. */
   private long providerDelay(HeaderLookup headers) {
-    String ms;
-    String after;
-    try {
-      ms = headers.first("retry-after-ms");
-      after = headers.first("Retry-After");
-    } catch (RuntimeException e) {
-      TollgateLog.warnOnce("retry-after-lookup", "could not read the response's Retry-After headers", e);
-      return -1;
-    }
-    if (ms != null) {
-      double v = decimal(ms);
-      if (v >= 0) {
-        return cap(Math.ceil(v));
-      }
-      TollgateLog.debug("ignoring an unparsable retry-after-ms response header");
-    }
-    if (after != null) {
-      double seconds = decimal(after);
-      if (seconds >= 0) {
-        return cap(Math.ceil(seconds * 1000));
-      }
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(after.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        long delta = at.toInstant().toEpochMilli() - clock.millis();
-        return cap(Math.max(0, delta));
-      } catch (DateTimeException | ArithmeticException e) {
-        TollgateLog.debug("ignoring an unparsable Retry-After response header");
-      }
-    }
-    return -1;
-  }
-
-  private static long cap(double millis) {
-    return millis >= MAX_RETRY_AFTER_MILLIS ? MAX_RETRY_AFTER_MILLIS : (long) millis;
-  }
-
-  /** A plain non-negative decimal ({@code 12}, {@code 1.5}); -1 for anything else. */
-  private static double decimal(String text) {
-    String s = text.trim();
-    if (s.isEmpty() || s.length() > 30) {
-      return -1;
-    }
-    boolean dot = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '.' && !dot && i > 0 && i < s.length() - 1) {
-        dot = true;
-      } else if (c < '0' || c > '9') {
-        return -1;
-      }
-    }
-    return Double.parseDouble(s);
+    long millis = RetryAfter.millis(headers, clock);
+    return millis < 0 ? -1 : Math.min(millis, MAX_RETRY_AFTER_MILLIS);
   }
 
   @Override

@@ -98,4 +98,21 @@ class BudgetsTest {
     assertThat(budgets.spend(call(null, "x"), 0)).isEmpty();
     assertThat(budgets.spend(call(null, "x"), Double.POSITIVE_INFINITY)).isEmpty();
   }
+
+  @Test
+  void readingsGiveEachBudgetsCurrentWindowAndItsBiggestSpenders() {
+    BudgetPolicy global = BudgetPolicy.parse("all", "10");
+    BudgetPolicy perUser = BudgetPolicy.parse("per-user", "1;s=user");
+    Budgets budgets = new Budgets(List.of(global, perUser), clock);
+    assertThat(budgets.readings(2)).extracting(r -> r.policy().name() + "/" + r.scopeValue() + "=" + r.spentUsd())
+        .as("a global budget before any call").containsExactly("all/null=0.0");
+    budgets.spend(call("alice", null), 0.5);
+    budgets.spend(call("bob", null), 0.7);
+    budgets.spend(call("carol", null), 0.1);
+    assertThat(budgets.readings(2)).extracting(r -> r.policy().name() + "/" + r.scopeValue() + "=" + r.spentUsd())
+        .containsExactly("all/null=1.3", "per-user/bob=0.7", "per-user/alice=0.5");
+    clock.set(Instant.parse("2026-11-27T00:00:01Z"));
+    assertThat(budgets.readings(2)).extracting(r -> r.policy().name() + "/" + r.scopeValue() + "=" + r.spentUsd())
+        .as("yesterday's ledgers are not today's").containsExactly("all/null=0.0");
+  }
 }

@@ -79,6 +79,7 @@ public final class CallAttributes {
     put(b, RATELIMIT_REMAINING_REQUESTS, r.rateLimitRemainingRequests);
     put(b, RATELIMIT_LIMIT_TOKENS, r.rateLimitTokens);
     put(b, RATELIMIT_REMAINING_TOKENS, r.rateLimitRemainingTokens);
+    put(b, RATELIMIT_RETRY_AFTER_MS, r.retryAfterMillis);
     // who
     put(b, USER_ID, r.userId);
     put(b, SESSION_ID, r.sessionId);

@@ -69,6 +69,8 @@ public final class CallRecord {
   public Long rateLimitRemainingRequests;
   public Long rateLimitTokens;
   public Long rateLimitRemainingTokens;
+  /** The wait the provider asked for ({@code retry-after-ms} or {@code Retry-After}), milliseconds. */
+  public Long retryAfterMillis;
 
   // -- who and why (headers and configuration)
   public String userId;

@@ -69,6 +69,8 @@ public final class GenAiAttributes {
   public static final AttributeKey<Long> RATELIMIT_REMAINING_REQUESTS = AttributeKey.longKey("tollgate.ratelimit.remaining_requests");
   public static final AttributeKey<Long> RATELIMIT_LIMIT_TOKENS = AttributeKey.longKey("tollgate.ratelimit.limit_tokens");
   public static final AttributeKey<Long> RATELIMIT_REMAINING_TOKENS = AttributeKey.longKey("tollgate.ratelimit.remaining_tokens");
+  /** The wait the provider asked for in {@code retry-after-ms} / {@code Retry-After}, in milliseconds. */
+  public static final AttributeKey<Long> RATELIMIT_RETRY_AFTER_MS = AttributeKey.longKey("tollgate.ratelimit.retry_after_ms");
   public static final AttributeKey<List<String>> WARNINGS = AttributeKey.stringArrayKey("tollgate.warnings");
   public static final AttributeKey<String> CACHE_STATUS = AttributeKey.stringKey("tollgate.cache.status");
   public static final AttributeKey<Double> CACHE_SAVED_USD = AttributeKey.doubleKey("tollgate.cache.saved_usd");
@@ -94,4 +96,17 @@ public final class GenAiAttributes {
   public static final String METRIC_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
   public static final String METRIC_COST = "tollgate.client.cost";
   public static final String METRIC_REQUESTS = "tollgate.client.requests";
+  /** Counter, USD: what cache hits would have cost. */
+  public static final String METRIC_CACHE_SAVED = "tollgate.client.cache.saved";
+  /** Gauges: the provider's last reported rate limit and what remains of it, per provider, model and unit. */
+  public static final String METRIC_PROVIDER_LIMIT = "tollgate.provider.ratelimit.limit";
+  public static final String METRIC_PROVIDER_REMAINING = "tollgate.provider.ratelimit.remaining";
+  /** Gauges, USD: each budget's spend in its current window, and its amount. */
+  public static final String METRIC_BUDGET_SPENT = "tollgate.budget.spent";
+  public static final String METRIC_BUDGET_LIMIT = "tollgate.budget.limit";
+  /** {@code requests} or {@code tokens}: what a provider rate-limit gauge counts. */
+  public static final AttributeKey<String> RATELIMIT_UNIT = AttributeKey.stringKey("tollgate.ratelimit.unit");
+  public static final AttributeKey<String> BUDGET_NAME = AttributeKey.stringKey("tollgate.budget.name");
+  /** The user, model or property value a scoped budget's ledger is for. */
+  public static final AttributeKey<String> BUDGET_SCOPE_VALUE = AttributeKey.stringKey("tollgate.budget.scope_value");
 }

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
@@ -45,6 +46,10 @@ public final class OtelTelemetry {
   private final LongCounter requests;
   private final LongConsumer flushAtExit;
   private final Logger alertLog;
+  private final Meter meter;
+  private final MetricDimensions dimensions;
+  private final DoubleCounter cacheSaved;
+  private final ProviderLimitGauges providerLimits;
 
   public OtelTelemetry(OpenTelemetry otel) {
     this(otel, timeoutMillis -> { });
@@ -55,10 +60,17 @@ public final class OtelTelemetry {
    *     once, from the JVM's exit (see {@link TelemetrySdk#flushAtExit})
    */
   public OtelTelemetry(OpenTelemetry otel, LongConsumer flushAtExit) {
+    this(otel, flushAtExit, MetricDimensions.none());
+  }
+
+  /** @param dimensions the call attributes ({@code tollgate.metrics.attributes}) added to every metric */
+  public OtelTelemetry(OpenTelemetry otel, LongConsumer flushAtExit, MetricDimensions dimensions) {
     this.flushAtExit = flushAtExit;
+    this.dimensions = dimensions;
     this.tracer = otel.getTracer(INSTRUMENTATION_SCOPE, TollgateVersion.VERSION);
     this.alertLog = otel.getLogsBridge().get(INSTRUMENTATION_SCOPE);
     Meter meter = otel.getMeter(INSTRUMENTATION_SCOPE);
+    this.meter = meter;
     this.tokenUsage = meter.histogramBuilder(METRIC_TOKEN_USAGE)
         .setDescription("Number of input and output tokens used")
         .setUnit("{token}")
@@ -84,6 +96,57 @@ public final class OtelTelemetry {
         .setDescription("LLM calls handled by Tollgate")
         .setUnit("{request}")
         .build();
+    this.cacheSaved = meter.counterBuilder(METRIC_CACHE_SAVED)
+        .setDescription("What the calls answered from the cache would have cost")
+        .setUnit("USD")
+        .ofDoubles()
+        .build();
+    this.providerLimits = new ProviderLimitGauges(meter);
+  }
+
+  /**
+   * Reports budgets as gauges ({@value GenAiAttributes#METRIC_BUDGET_SPENT},
+   * {@value GenAiAttributes#METRIC_BUDGET_LIMIT}), read from {@code readings} each time metrics
+   * are collected.
+   */
+  public void observeBudgets(Supplier<List<BudgetReading>> readings) {
+    meter.gaugeBuilder(METRIC_BUDGET_SPENT)
+        .setDescription("What each budget has spent in its current window")
+        .setUnit("USD")
+        .buildWithCallback(m -> {
+          for (BudgetReading r : readings.get()) {
+            m.record(r.spentUsd, r.attributes());
+          }
+        });
+    meter.gaugeBuilder(METRIC_BUDGET_LIMIT)
+        .setDescription("Each budget's amount per window")
+        .setUnit("USD")
+        .buildWithCallback(m -> {
+          for (BudgetReading r : readings.get()) {
+            m.record(r.limitUsd, r.attributes());
+          }
+        });
+  }
+
+  /** One budget ledger's state, for the budget gauges. */
+  public static final class BudgetReading {
+    final String name;
+    final String scopeValue;
+    final double spentUsd;
+    final double limitUsd;
+
+    /** @param scopeValue the user, model or property value of a scoped budget; null for a global one */
+    public BudgetReading(String name, String scopeValue, double spentUsd, double limitUsd) {
+      this.name = name;
+      this.scopeValue = scopeValue;
+      this.spentUsd = spentUsd;
+      this.limitUsd = limitUsd;
+    }
+
+    Attributes attributes() {
+      return scopeValue == null ? Attributes.of(BUDGET_NAME, name)
+          : Attributes.of(BUDGET_NAME, name, BUDGET_SCOPE_VALUE, scopeValue);
+    }
   }
 
   /** At JVM exit: export what is pending, waiting at most {@code timeoutMillis}. */
@@ -132,7 +195,9 @@ public final class OtelTelemetry {
   }
 
   private void recordMetrics(CallRecord r) {
-    Attributes base = CallAttributes.metricBase(r).build();
+    AttributesBuilder baseBuilder = CallAttributes.metricBase(r);
+    dimensions.addTo(baseBuilder, r);
+    Attributes base = baseBuilder.build();
     if (r.inputTokens != null) {
       tokenUsage.record(r.inputTokens, base.toBuilder().put(TOKEN_TYPE, "input").build());
     }
@@ -164,7 +229,15 @@ public final class OtelTelemetry {
     if (r.cacheStatus != null) {
       req.put(CACHE_STATUS, r.cacheStatus);
     }
+    if (r.blockedBy != null) {
+      req.put(BLOCKED_BY, r.blockedBy);
+    }
+    dimensions.addTo(req, r);
     requests.add(1, req.build());
+    if (r.cacheSavedUsd != null) {
+      cacheSaved.add(r.cacheSavedUsd, base);
+    }
+    providerLimits.update(r);
   }
 
   /** The handle of one started call span. */
