@@ -8,7 +8,11 @@ import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.AsyncDataConsumer;
 
-/** The application's callback, told first; the call observes the head and the end. A helper class. */
+/**
+ * The application's callback for the response it gets: the call is told the head first (and
+ * Tollgate's response headers are added to it), the body through {@link TeeDataConsumer}, then
+ * the end. A helper class.
+ */
 final class TeeCallback implements AsyncExecCallback {
   private final AsyncExecCallback delegate;
   private final LlmCall call;
@@ -21,8 +25,12 @@ final class TeeCallback implements AsyncExecCallback {
   @Override
   public AsyncDataConsumer handleResponse(HttpResponse response, EntityDetails entityDetails)
       throws HttpException, IOException {
+    try {
+      Apache5Policies.announce(response, call);
+    } catch (Throwable t) {
+      // observing failed; the application still gets its response
+    }
     AsyncDataConsumer consumer = delegate.handleResponse(response, entityDetails);
-    call.onResponseHead(response.getCode(), TollgateExecHandler.lookup(response));
     if (entityDetails == null || consumer == null) {
       return consumer;
     }
