@@ -9,16 +9,11 @@ import static dev.tollgate.instrumentation.ApacheTestServer.strAttr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.instrumentation.ApacheTestServer;
+import dev.tollgate.instrumentation.SecondEndpoint;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
@@ -200,23 +195,9 @@ class TollgateAsyncExecHandlerTest {
   /** Fallbacks to another endpoint: a route of its own, its own key, never the app's. */
   @Test
   void fallbacksGoToAnotherEndpointWithItsOwnKey() throws Exception {
-    List<String> secondBodies = new CopyOnWriteArrayList<>();
-    List<Map<String, List<String>>> secondHeaders = new CopyOnWriteArrayList<>();
-    HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    second.createContext("/", ex -> {
-      secondBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      secondHeaders.add(Map.copyOf(ex.getRequestHeaders()));
-      byte[] b = CHAT.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("content-type", "application/json");
-      ex.sendResponseHeaders(200, b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      }
-    });
-    second.start();
-    try {
+    try (SecondEndpoint second = new SecondEndpoint()) {
       server.failNext(503);
-      String target = "http://127.0.0.1:" + second.getAddress().getPort();
+      String target = second.origin();
       SimpleHttpResponse response = send(REQUEST.replace("gpt-4o-mini", "gpt-4o"), "Authorization", "Bearer sk-first",
           "Helicone-Fallbacks", "[{\"target-url\": \"" + target + "\", \"headers\": {\"Authorization\": \"Bearer sk-second\"},"
               + " \"onCodes\": [503], \"bodyKeyOverride\": {\"model\": \"gpt-4o-mini\"}}]");
@@ -225,18 +206,16 @@ class TollgateAsyncExecHandlerTest {
       assertThat(response.getBodyText()).isEqualTo(CHAT);
       assertThat(header(response, "Tollgate-Fallback-Index")).isEqualTo("1");
       assertThat(server.headers.get(0).get("Authorization")).containsExactly("Bearer sk-first");
-      assertThat(secondHeaders).hasSize(1);
-      assertThat(secondHeaders.get(0).get("Authorization")).containsExactly("Bearer sk-second");
-      assertThat(secondHeaders.get(0).get("Host")).containsExactly("127.0.0.1:" + second.getAddress().getPort());
-      assertThat(secondHeaders.get(0).keySet()).noneMatch(k -> k.toLowerCase().startsWith("helicone-"));
-      assertThat(secondBodies.get(0)).contains("\"model\":\"gpt-4o-mini\"");
+      assertThat(second.headers).hasSize(1);
+      assertThat(second.headers.get(0).get("Authorization")).containsExactly("Bearer sk-second");
+      assertThat(second.headers.get(0).get("Host")).containsExactly("127.0.0.1:" + second.port());
+      assertThat(second.headers.get(0).keySet()).noneMatch(k -> k.toLowerCase().startsWith("helicone-"));
+      assertThat(second.bodies.get(0)).contains("\"model\":\"gpt-4o-mini\"");
       assertThat(longAttr(finished(1).get(0), "tollgate.fallback.index")).isEqualTo(1L);
 
       // the client still works for the first endpoint: the leased connection went back where it belongs
       assertThat(send(REQUEST).getBodyText()).isEqualTo(CHAT);
       assertThat(server.bodies).hasSize(2);
-    } finally {
-      second.stop(0);
     }
   }
 
