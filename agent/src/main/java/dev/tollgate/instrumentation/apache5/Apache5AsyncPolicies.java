@@ -59,8 +59,8 @@ final class Apache5AsyncPolicies {
       replay(hit, new TeeCallback(callback, call));
       return;
     }
-    new Attempts(prepared, body != null, contentType, scope, chain, new TeeCallback(callback, call), call)
-        .send(call.firstAttempt());
+    new Attempts(prepared, body != null, contentType, scope, chain, new TeeCallback(callback, call), call,
+        call.wantsResponseHeaders()).send(call.firstAttempt());
   }
 
   /** A cached answer, delivered as the network would: head, the body in one buffer, end. */
@@ -91,11 +91,18 @@ final class Apache5AsyncPolicies {
     private final AsyncExecChain chain;
     private final AsyncExecCallback app;
     private final LlmCall call;
+    /**
+     * The answer will be stored: ask for it unencoded. This stage sits inside the client's
+     * content decompression, so it sees the bytes as sent; a gzip body stored without its
+     * {@code Content-Encoding} (never replayed) would be garbage on a hit. Identity is always
+     * an acceptable encoding, and the application gets the same decoded content either way.
+     */
+    private final boolean identityEncoding;
     /** The route the scope's endpoint is leased for. */
     private volatile HttpRoute leasedFor;
 
     Attempts(HttpRequest prepared, boolean hasBody, String contentType, AsyncExecChain.Scope scope,
-        AsyncExecChain chain, AsyncExecCallback app, LlmCall call) {
+        AsyncExecChain chain, AsyncExecCallback app, LlmCall call, boolean identityEncoding) {
       this.prepared = prepared;
       this.hasBody = hasBody;
       this.contentType = contentType;
@@ -103,6 +110,7 @@ final class Apache5AsyncPolicies {
       this.chain = chain;
       this.app = app;
       this.call = call;
+      this.identityEncoding = identityEncoding;
       this.leasedFor = scope.route;
     }
 
@@ -135,6 +143,9 @@ final class Apache5AsyncPolicies {
       BasicRequestBuilder copy = BasicRequestBuilder.copy(prepared);
       if (!plan.isOriginalRequest()) {
         Apache5Policies.retarget(copy, plan);
+      }
+      if (identityEncoding) {
+        copy.removeHeaders("Accept-Encoding");
       }
       return copy.build();
     }

@@ -159,10 +159,14 @@ final class Apache5Policies {
   /**
    * Tells the call the head of the response the application is about to get (with every header
    * when the cache will store it), then adds Tollgate's headers ({@code Tollgate-Cache}...) to it.
+   * A body this stage sees still content-encoded is not stored: the cache replays no
+   * {@code Content-Encoding}.
    */
   static void announce(HttpResponse response, LlmCall call) {
     List<Map.Entry<String, String>> all = null;
-    if (call.wantsResponseHeaders()) {
+    Header encoding = response.getFirstHeader("Content-Encoding");
+    boolean encoded = encoding != null && !encoding.getValue().equalsIgnoreCase("identity");
+    if (call.wantsResponseHeaders() && !encoded) {
       Header[] headers = response.getHeaders();
       all = new ArrayList<>(headers.length);
       for (Header h : headers) {
