@@ -141,7 +141,7 @@ final class Apache5Policies {
 
   static ClassicHttpResponse deliver(ClassicHttpResponse response, LlmCall call) {
     try {
-      announce(response, call);
+      announce(response, call, true); // the classic handler sits outside decompression: the body is decoded
       HttpEntity entity = response.getEntity();
       if (entity == null) {
         call.onComplete();
@@ -159,14 +159,11 @@ final class Apache5Policies {
   /**
    * Tells the call the head of the response the application is about to get (with every header
    * when the cache will store it), then adds Tollgate's headers ({@code Tollgate-Cache}...) to it.
-   * A body this stage sees still content-encoded is not stored: the cache replays no
-   * {@code Content-Encoding}.
+   * {@code storable} false: the body is not stored whatever the policy (see {@link TeeCallback}).
    */
-  static void announce(HttpResponse response, LlmCall call) {
+  static void announce(HttpResponse response, LlmCall call, boolean storable) {
     List<Map.Entry<String, String>> all = null;
-    Header encoding = response.getFirstHeader("Content-Encoding");
-    boolean encoded = encoding != null && !encoding.getValue().equalsIgnoreCase("identity");
-    if (call.wantsResponseHeaders() && !encoded) {
+    if (storable && call.wantsResponseHeaders()) {
       Header[] headers = response.getHeaders();
       all = new ArrayList<>(headers.length);
       for (Header h : headers) {
@@ -194,7 +191,7 @@ final class Apache5Policies {
   private static ClassicHttpResponse fromCache(CachedResponse hit, LlmCall call) {
     BasicClassicHttpResponse response = new BasicClassicHttpResponse(hit.status(), hit.status() == 200 ? "OK" : null);
     ContentType type = cachedHead(response, hit);
-    announce(response, call);
+    announce(response, call, true);
     response.setEntity(new TeeEntity(new ByteArrayEntity(hit.body(), type), call));
     return response;
   }
