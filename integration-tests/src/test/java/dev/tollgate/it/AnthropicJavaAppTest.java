@@ -28,4 +28,11 @@ class AnthropicJavaAppTest extends SdkAppItBase {
   void rateLimitedOnceThenServed() {
     checkRetry(SampleApp.anthropicJava(), "retry", PATH, ExpectedCall.ANTHROPIC_MESSAGES, rateLimited(ANTHROPIC_RATE_LIMIT_BODY));
   }
+
+  @Test
+  void unavailableModelFallsBack() {
+    checkFallback(SampleApp.anthropicJava(), "fallback", PATH, anthropicModelUnavailable("claude-opus-4-20250514"),
+        ExpectedCall.ANTHROPIC_MESSAGES.withRequestModel("claude-opus-4-20250514"), "claude-sonnet-4-20250514",
+        bodyModel("claude-opus-4-20250514", "claude-sonnet-4-20250514"));
+  }
 }
