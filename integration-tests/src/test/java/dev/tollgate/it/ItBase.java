@@ -40,7 +40,7 @@ abstract class ItBase {
 
   /** Request headers that describe the connection or differ per run by design; not compared. */
   static final Set<String> TRANSPORT_HEADERS = Set.of("host", "authorization", "content-length", "transfer-encoding",
-      "connection", "upgrade", "http2-settings", "keep-alive", "x-api-key", "x-goog-api-key");
+      "connection", "upgrade", "http2-settings", "keep-alive", "x-api-key", "api-key", "x-goog-api-key");
 
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "it-launcher");
