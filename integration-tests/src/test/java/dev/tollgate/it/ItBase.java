@@ -44,7 +44,8 @@ abstract class ItBase {
    * async's own (its compression stage), and Tollgate asks for identity when it stores the answer.
    */
   static final Set<String> TRANSPORT_HEADERS = Set.of("host", "authorization", "content-length", "transfer-encoding",
-      "connection", "upgrade", "http2-settings", "keep-alive", "x-api-key", "x-goog-api-key", "accept-encoding");
+      "connection", "upgrade", "http2-settings", "keep-alive", "x-api-key", "api-key", "x-goog-api-key",
+      "accept-encoding");
 
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "it-launcher");
