@@ -38,10 +38,10 @@ abstract class ItBase {
   /** How long to watch for telemetry that must NOT come. */
   static final Duration QUIET_WAIT = Duration.ofSeconds(2);
 
-  /** Request headers that describe the connection or differ per run by design; not compared. */
   /**
-   * Headers a client sets by itself, or Tollgate may leave out: accept-encoding is HttpClient 5
-   * async's own (its compression stage), and Tollgate asks for identity when it stores the answer.
+   * Request headers that describe the connection or differ per run by design; not compared.
+   * accept-encoding is HttpClient 5 async's own (its compression stage), and Tollgate asks for
+   * identity when it stores the answer.
    */
   static final Set<String> TRANSPORT_HEADERS = Set.of("host", "authorization", "content-length", "transfer-encoding",
       "connection", "upgrade", "http2-settings", "keep-alive", "x-api-key", "api-key", "x-goog-api-key",
