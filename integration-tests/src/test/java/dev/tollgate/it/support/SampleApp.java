@@ -68,6 +68,11 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return withLib("google-genai", "google-genai-app", "example.googlegenai.GoogleGenAiApp");
   }
 
+  /** Spring WebClient (Reactor Netty) and RestClient over ReactorClientHttpRequestFactory, Spring 7.0, no Boot. */
+  public static SampleApp springWebClient() {
+    return withLib("spring-webclient", "spring-webclient-app", "example.springwebclient.SpringWebClientApp");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
