@@ -1,5 +1,6 @@
 package example.springai;
 
+import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,12 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.CommandLineRunner;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.http.client.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.context.annotation.Bean;
 
@@ -27,7 +31,8 @@ import org.springframework.context.annotation.Bean;
  * client library (no reactor-netty, Jetty or Apache HttpClient 5), so Boot detects the JDK's
  * {@code java.net.http.HttpClient} for both: {@code RestClient} over
  * {@code JdkClientHttpRequestFactory}, {@code WebClient} over {@code JdkClientHttpConnector}.
- * The app writes the builders Boot chose to stderr ({@code http-client: ...}). Adding
+ * The app writes the builders Boot chose to stderr ({@code http-client: ...}); on a plain-http
+ * base URL it asks Boot's JDK client for HTTP/1.1 (see {@link #http11OnPlainHttp}). Adding
  * reactor-netty to the class path (as {@code spring-boot-starter-webflux} does) would move both
  * to Reactor Netty.
  *
@@ -77,6 +82,21 @@ public class SpringAiApp {
     headers.put("Helicone-User-Id", "demo-user");
     headers.put("Helicone-Session-Id", "demo-session");
     return headers;
+  }
+
+  /**
+   * On a plain-http base URL only (a local server, a test's fake provider), RestClient's JDK client
+   * speaks HTTP/1.1. Over http the JDK client offers an h2c upgrade with the first request, and
+   * RestClient streams its JSON body without a length (chunked); Jetty-based servers (WireMock)
+   * cancel that stream. Over https (api.openai.com) HTTP/2 is negotiated by ALPN and nothing
+   * is changed. The customizer is Boot's own hook on the client it detected, which stays the JDK's.
+   */
+  @Bean
+  ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> http11OnPlainHttp(
+      @Value("${spring.ai.openai.base-url}") String baseUrl) {
+    boolean plainHttp = baseUrl.startsWith("http:");
+    return builder -> plainHttp ? builder.withHttpClientCustomizer(client -> client.version(HttpClient.Version.HTTP_1_1))
+        : builder;
   }
 
   @Bean
