@@ -91,7 +91,13 @@ abstract class ItBase {
    * and no API key anywhere.
    */
   static void checkLlmScenario(SampleApp app, String scenario, String testName, ExpectedCall call) {
-    ProviderRun[] runs = plainAndAgent(app, scenario, testName, UnaryOperator.identity());
+    checkLlmScenario(app, scenario, testName, call, UnaryOperator.identity());
+  }
+
+  /** The same, with the agent's launch customised (e.g. a system property). */
+  static void checkLlmScenario(SampleApp app, String scenario, String testName, ExpectedCall call,
+      UnaryOperator<AppRunner> agentLaunch) {
+    ProviderRun[] runs = plainAndAgent(app, scenario, testName, agentLaunch);
     ProviderRun plain = runs[0];
     ProviderRun agent = runs[1];
     assertExitedCleanly(agent.app());

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.tollgate.it.support.AppRunner;
 import dev.tollgate.it.support.ExpectedCall;
 import dev.tollgate.it.support.FakeProvider;
 import dev.tollgate.it.support.ReceivedSpan;
@@ -124,9 +125,14 @@ abstract class SdkAppItBase extends PolicyItBase {
 
   /** The scenario makes the same call twice with Helicone-Cache-Enabled: the second is a hit. */
   static void checkCacheHit(SampleApp app, String scenario, String pathRegex, ExpectedCall call) {
+    checkCacheHit(app, scenario, pathRegex, call, UnaryOperator.identity());
+  }
+
+  static void checkCacheHit(SampleApp app, String scenario, String pathRegex, ExpectedCall call,
+      UnaryOperator<AppRunner> agentLaunch) {
     String testName = app.label() + "-" + scenario;
     baseline(app, scenario); // starts in the background
-    PolicyRun agent = underAgent(app, scenario, testName, noStubs());
+    PolicyRun agent = underAgent(app, scenario, testName, noStubs(), agentLaunch);
     ProviderRun plain = cleanBaseline(app, scenario);
     assertExitedCleanly(agent.app());
     assertSameStdout(plain.app(), agent.app());
@@ -160,8 +166,13 @@ abstract class SdkAppItBase extends PolicyItBase {
 
   /** The scenario sends Helicone-Retry-* headers (SDK retries off); the provider answers 429 once. */
   static void checkRetry(SampleApp app, String scenario, String pathRegex, ExpectedCall call, ResponseDefinitionBuilder failure) {
+    checkRetry(app, scenario, pathRegex, call, failure, UnaryOperator.identity());
+  }
+
+  static void checkRetry(SampleApp app, String scenario, String pathRegex, ExpectedCall call, ResponseDefinitionBuilder failure,
+      UnaryOperator<AppRunner> agentLaunch) {
     baseline(app, scenario); // starts in the background
-    PolicyRun agent = underAgent(app, scenario, app.label() + "-" + scenario, firstOn(pathRegex, failure));
+    PolicyRun agent = underAgent(app, scenario, app.label() + "-" + scenario, firstOn(pathRegex, failure), agentLaunch);
     ProviderRun plain = cleanBaseline(app, scenario);
     assertExitedCleanly(agent.app());
     assertSameStdout(plain.app(), agent.app());
