@@ -39,6 +39,6 @@ class SpringWebClientAppTest extends ItBase {
 
   @Test
   void streamedEventsReachTheAppAsTheyAreSent() throws Exception {
-    new PacedStreamTest().chunksArriveAsTheyAreSent(SampleApp.springWebClient());
+    new PacedStreamTest().chunksArriveAsTheyAreSent(SampleApp.springWebClient(), "stream");
   }
 }
