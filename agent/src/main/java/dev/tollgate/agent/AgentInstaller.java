@@ -10,6 +10,7 @@ import dev.tollgate.instrumentation.apache4.ApacheHttpClient4Instrumentation;
 import dev.tollgate.instrumentation.apache5.ApacheHttpClient5Instrumentation;
 import dev.tollgate.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
 import dev.tollgate.instrumentation.okhttp.OkHttpInstrumentation;
+import dev.tollgate.instrumentation.springreactor.SpringReactorInstrumentation;
 import dev.tollgate.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import dev.tollgate.internal.TollgateLog;
 import dev.tollgate.pipeline.Gateway;
@@ -41,7 +42,7 @@ public final class AgentInstaller {
   private static final List<Instrumentation> INSTRUMENTATIONS =
       List.of(new JdkHttpClientInstrumentation(), new OkHttpInstrumentation(),
           new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
-          new UrlConnectionInstrumentation());
+          new UrlConnectionInstrumentation(), new SpringReactorInstrumentation());
 
   private AgentInstaller() {}
 

@@ -70,6 +70,7 @@ public final class HelperInjector {
             if (!(e.getCause() instanceof LinkageError)) { // LinkageError: already defined there
               throw e;
             }
+            TollgateLog.debug("helper " + name + " not defined in " + loader + ": " + e.getCause());
           }
         }
         done.add(classNames.get(0));

@@ -237,8 +237,16 @@ final class PolicyDriver {
     }
     if (target.model() != null) {
       model = target.model();
+      String azurePath = BodyRewriter.azureDeploymentPath(uri.getRawPath(), model);
       if (endpoint.format() == WireFormat.GEMINI_GENERATE_CONTENT) {
         uri = withPath(uri, BodyRewriter.geminiPathWithModel(uri.getRawPath(), model));
+      } else if (azurePath != uri.getRawPath()) {
+        // Azure OpenAI: the deployment in the path decides; the fallback names the deployment to
+        // try. The body's model is changed too when the app put one there, never added.
+        uri = withPath(uri, azurePath);
+        if (requestModel != null) {
+          body = BodyRewriter.withModel(body, model);
+        }
       } else {
         body = BodyRewriter.withModel(body, model);
       }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites a request for a fallback: top-level keys of a JSON body, or the model in a Gemini
- * path.
+ * Rewrites a request for a fallback: top-level keys of a JSON body, the model in a Gemini
+ * path, or the deployment in an Azure OpenAI path.
  *
  * <p>Why splice bytes instead of re-serialising: only the replaced values change; every other
  * byte — key order, whitespace, number spelling, escapes — stays exactly as the application
@@ -89,6 +89,44 @@ public final class BodyRewriter {
       return path;
     }
     return path.substring(0, slash + 1) + m + path.substring(colon);
+  }
+
+  private static final String AZURE_DEPLOYMENTS = "/openai/deployments/";
+
+  /**
+   * {@code /openai/deployments/gpt-4o/chat/completions} with deployment {@code gpt-4o-mini} →
+   * {@code /openai/deployments/gpt-4o-mini/chat/completions} (a query stays as it was). Azure
+   * OpenAI serves the deployment named in the path whatever the body's {@code model} says, so a
+   * fallback there must change the path. The same instance is returned when the path has no
+   * {@code /openai/deployments/{d}/} segment or the deployment can't be a path segment.
+   */
+  public static String azureDeploymentPath(String path, String deployment) {
+    if (path == null || deployment == null || !isPathSegment(deployment)) {
+      return path;
+    }
+    int at = path.indexOf(AZURE_DEPLOYMENTS);
+    if (at < 0) {
+      return path;
+    }
+    int start = at + AZURE_DEPLOYMENTS.length();
+    int end = path.indexOf('/', start);
+    if (end <= start) {
+      return path;
+    }
+    return path.substring(0, start) + deployment + path.substring(end);
+  }
+
+  private static boolean isPathSegment(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f || "/?#:%".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] splice(byte[] body, Map<String, String> raw) throws Exception {

@@ -18,7 +18,7 @@ import java.util.Set;
  * model_prices_and_context_window.json} format.
  *
  * <p>Why a streaming parser: the agent ships jackson-core only (no databind), and the file is
- * a few thousand entries of which we keep seven fields; everything else is skipped unread.
+ * a few thousand entries of which we keep eight fields; everything else is skipped unread.
  *
  * <p>Which entries are kept: an entry is a top-level field whose value is an object, other
  * than {@code sample_spec} (the schema) and {@code fallback_generalizations} (routing rules).
@@ -44,6 +44,7 @@ public final class PriceTable {
   static final String OUTPUT = "output_cost_per_token";
   static final String CACHE_READ = "cache_read_input_token_cost";
   static final String CACHE_CREATION = "cache_creation_input_token_cost";
+  static final String CACHE_CREATION_1H = "cache_creation_input_token_cost_above_1hr";
   static final String REASONING = "output_cost_per_reasoning_token";
 
   /** The caller owns the stream it hands to {@link #parse}: we never close it. */
@@ -102,6 +103,7 @@ public final class PriceTable {
     Double cacheRead = null;
     Double cacheCreation = null;
     Double reasoning = null;
+    Double cacheCreation1h = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
@@ -113,6 +115,7 @@ public final class PriceTable {
         case CACHE_READ -> cacheRead = price(p, value);
         case CACHE_CREATION -> cacheCreation = price(p, value);
         case REASONING -> reasoning = price(p, value);
+        case CACHE_CREATION_1H -> cacheCreation1h = price(p, value);
         default -> p.skipChildren();
       }
     }
@@ -123,7 +126,7 @@ public final class PriceTable {
       output = 0.0; // an embedding
     }
     return new ModelPrice(
-        key, provider, mode, input, output, cacheRead, cacheCreation, reasoning);
+        key, provider, mode, input, output, cacheRead, cacheCreation, reasoning, cacheCreation1h);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tollgate.pricing;
 
 import static dev.tollgate.pricing.PriceTable.CACHE_CREATION;
+import static dev.tollgate.pricing.PriceTable.CACHE_CREATION_1H;
 import static dev.tollgate.pricing.PriceTable.CACHE_READ;
 import static dev.tollgate.pricing.PriceTable.FALLBACK_GENERALIZATIONS;
 import static dev.tollgate.pricing.PriceTable.INPUT;
@@ -38,7 +39,7 @@ import java.util.TreeMap;
  * a fraction of the upstream file. Kept: entries whose {@code mode} is chat, completion,
  * responses or embedding, and entries without a mode, provided {@link PriceTable} can use them
  * (an input and an output price per token; an input price for an embedding), so that the file
- * holds exactly the models the agent prices. Of each entry only the seven fields {@link
+ * holds exactly the models the agent prices. Of each entry only the eight fields {@link
  * PriceTable} reads are copied, numbers exactly as written in the source. Keys are sorted and
  * each entry is on its own line, so that a regeneration shows up in a diff as the models whose
  * prices changed.
@@ -47,7 +48,7 @@ public final class PriceTableGenerator {
   static final Set<String> MODES = Set.of("chat", "completion", "responses", "embedding");
   /** The copied fields, in the order they are written. */
   static final List<String> FIELDS =
-      List.of(PROVIDER, MODE, INPUT, OUTPUT, CACHE_READ, CACHE_CREATION, REASONING);
+      List.of(PROVIDER, MODE, INPUT, OUTPUT, CACHE_READ, CACHE_CREATION, REASONING, CACHE_CREATION_1H);
 
   private PriceTableGenerator() {}
 

@@ -129,6 +129,7 @@ public final class Pricer {
         orZero(record.outputTokens),
         orZero(record.cacheReadTokens),
         orZero(record.cacheCreationTokens),
+        orZero(record.cacheCreation1hTokens), // the rest of the cache writes: 5-minute ones
         orZero(record.reasoningTokens));
   }
 

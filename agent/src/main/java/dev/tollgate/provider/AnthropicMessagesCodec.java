@@ -18,7 +18,10 @@ import java.util.function.UnaryOperator;
  * twice: {@code message_start} has the input side (and a provisional {@code output_tokens}),
  * {@code message_delta} the final, cumulative {@code output_tokens} (newer API versions repeat
  * the input side there too). Each component keeps its latest value and the record is recomputed
- * as {@code input + cache_read + cache_creation}.
+ * as {@code input + cache_read + cache_creation}. Newer responses split the cache writes by
+ * lifetime ({@code usage.cache_creation.ephemeral_5m_input_tokens} / {@code
+ * ephemeral_1h_input_tokens}); a 1-hour write costs more than a 5-minute one, so the split is
+ * kept for the pricer (its sum stands in for {@code cache_creation_input_tokens} if that is absent).
  *
  * <p>Stream events are dispatched on their {@code event:} name ({@code type} field when absent);
  * {@code ping}, {@code content_block_stop} and {@code message_stop} are never parsed, and content
@@ -247,6 +250,8 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
     private Long input;
     private Long cacheRead;
     private Long cacheCreation;
+    private Long cacheCreation5m;
+    private Long cacheCreation1h;
     private Long output;
     private String stopReason;
 
@@ -464,6 +469,9 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
           case "cache_creation_input_tokens":
             cacheCreation = Json.longOr(p, cacheCreation);
             break;
+          case "cache_creation":
+            readCacheCreation(p);
+            break;
           case "output_tokens":
             output = Json.longOr(p, output);
             break;
@@ -474,15 +482,45 @@ public final class AnthropicMessagesCodec implements ProviderCodec {
       publishUsage();
     }
 
+    /** {@code usage.cache_creation}: the cache writes by lifetime, priced apart. */
+    private void readCacheCreation(JsonParser p) throws Exception {
+      if (!Json.enterObject(p)) {
+        return;
+      }
+      String f;
+      while ((f = Json.nextField(p)) != null) {
+        switch (f) {
+          case "ephemeral_5m_input_tokens":
+            cacheCreation5m = Json.longOr(p, cacheCreation5m);
+            break;
+          case "ephemeral_1h_input_tokens":
+            cacheCreation1h = Json.longOr(p, cacheCreation1h);
+            break;
+          default:
+            p.skipChildren();
+        }
+      }
+    }
+
     private void publishUsage() {
+      Long written = cacheCreation;
+      if (written == null && (cacheCreation5m != null || cacheCreation1h != null)) {
+        written = (cacheCreation5m != null ? cacheCreation5m : 0) + (cacheCreation1h != null ? cacheCreation1h : 0);
+      }
       if (input != null) {
-        record.inputTokens = input + (cacheRead != null ? cacheRead : 0) + (cacheCreation != null ? cacheCreation : 0);
+        record.inputTokens = input + (cacheRead != null ? cacheRead : 0) + (written != null ? written : 0);
       }
       if (cacheRead != null) {
         record.cacheReadTokens = cacheRead;
       }
-      if (cacheCreation != null) {
-        record.cacheCreationTokens = cacheCreation;
+      if (written != null) {
+        record.cacheCreationTokens = written;
+      }
+      if (cacheCreation5m != null) {
+        record.cacheCreation5mTokens = cacheCreation5m;
+      }
+      if (cacheCreation1h != null) {
+        record.cacheCreation1hTokens = cacheCreation1h;
       }
       if (output != null) {
         record.outputTokens = output;

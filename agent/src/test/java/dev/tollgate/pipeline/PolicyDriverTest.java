@@ -161,6 +161,36 @@ class PolicyDriverTest {
         .containsExactly("gpt-4o", "gpt-4o-mini");
   }
 
+  /** Azure OpenAI: the deployment is in the path; Fallback-Model names the deployment to try. */
+  @Test
+  void anAzureFallbackRewritesTheDeploymentInThePath() {
+    URI azure = URI.create("https://my-resource.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21");
+    byte[] noModel = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = Map.of("Helicone-Fallback-Model", "gpt-4o-mini", "Helicone-Fallback-OnCodes", "503");
+    ControlHeaders.Builder control = ControlHeaders.builder();
+    headers.forEach(control::accept);
+    Endpoint endpoint = gateway.recognize(azure.getHost(), 443, azure.getRawPath(), HeaderLookup.NONE);
+    assertThat(endpoint.vendor().providerName()).isEqualTo("azure.ai.openai");
+
+    LlmCall call = gateway.start(endpoint, azure, azure.getHost(), 443, azure.getRawPath(), control.build(),
+        HeaderLookup.NONE, noModel);
+    call.firstAttempt();
+    AttemptPlan fallback = call.afterResponse(503, HeaderLookup.NONE);
+    assertThat(fallback.uri()).isEqualTo(URI.create(
+        "https://my-resource.openai.azure.com/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21"));
+    assertThat(fallback.body()).as("a body without a model gets none").isEqualTo(noModel);
+    assertThat(fallback.model()).isEqualTo("gpt-4o-mini");
+    assertThat(fallback.removedHeaders()).as("same host: the api-key stays").isEmpty();
+
+    LlmCall withModel = gateway.start(endpoint, azure, azure.getHost(), 443, azure.getRawPath(), control.build(),
+        HeaderLookup.NONE, BODY);
+    withModel.firstAttempt();
+    AttemptPlan both = withModel.afterResponse(503, HeaderLookup.NONE);
+    assertThat(both.uri().getRawPath()).isEqualTo("/openai/deployments/gpt-4o-mini/chat/completions");
+    assertThat(new String(both.body(), StandardCharsets.UTF_8))
+        .isEqualTo(new String(BODY, StandardCharsets.UTF_8).replace("\"gpt-4o\"", "\"gpt-4o-mini\""));
+  }
+
   @Test
   void aFallbackToAnotherHostNeverCarriesTheAppsApiKey() {
     LlmCall call = start(Map.of("Authorization", "Bearer sk-original",

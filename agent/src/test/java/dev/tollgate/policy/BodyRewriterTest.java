@@ -102,6 +102,22 @@ class BodyRewriterTest {
   }
 
   @Test
+  void azureDeploymentPath() {
+    assertThat(BodyRewriter.azureDeploymentPath("/openai/deployments/gpt-4o/chat/completions", "gpt-4o-mini"))
+        .isEqualTo("/openai/deployments/gpt-4o-mini/chat/completions");
+    assertThat(BodyRewriter.azureDeploymentPath("/openai/deployments/emb-large/embeddings", "emb-small"))
+        .isEqualTo("/openai/deployments/emb-small/embeddings");
+    String notAzure = "/v1/chat/completions";
+    assertThat(BodyRewriter.azureDeploymentPath(notAzure, "gpt-4o-mini")).isSameAs(notAzure);
+    String path = "/openai/deployments/gpt-4o/chat/completions";
+    assertThat(BodyRewriter.azureDeploymentPath(path, "a/b")).as("not a path segment").isSameAs(path);
+    assertThat(BodyRewriter.azureDeploymentPath(path, "")).isSameAs(path);
+    assertThat(BodyRewriter.azureDeploymentPath(path, "x y")).isSameAs(path);
+    String noSegment = "/openai/deployments/";
+    assertThat(BodyRewriter.azureDeploymentPath(noSegment, "d")).isSameAs(noSegment);
+  }
+
+  @Test
   void geminiPath() {
     assertThat(BodyRewriter.geminiPathWithModel("/v1beta/models/gemini-1.5-pro:generateContent", "gemini-2.0-flash"))
         .isEqualTo("/v1beta/models/gemini-2.0-flash:generateContent");

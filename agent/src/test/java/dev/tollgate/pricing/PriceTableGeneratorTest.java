@@ -97,6 +97,9 @@ class PriceTableGeneratorTest {
         + "\"litellm_provider\": \"openai\", \"mode\": \"chat\", "
         + "\"input_cost_per_token\": 1.5e-07, \"output_cost_per_token\": 6e-07, "
         + "\"cache_read_input_token_cost\": 7.5e-08},");
+    assertThat(entries.get(KEPT.indexOf("claude-sonnet-4-5"))).endsWith(
+        "\"cache_creation_input_token_cost\": 3.75e-06, "
+            + "\"cache_creation_input_token_cost_above_1hr\": 6e-06},");
     assertThat(entries.get(KEPT.indexOf("zai/glm-free"))).contains(
         "\"input_cost_per_token\": 0, \"output_cost_per_token\": 0, "
             + "\"cache_creation_input_token_cost\": 0}");

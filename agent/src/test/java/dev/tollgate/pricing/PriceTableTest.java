@@ -22,17 +22,18 @@ class PriceTableTest {
   }
 
   @Test
-  void readsTheSevenFieldsOfAnEntry() throws IOException {
+  void readsTheEightFieldsOfAnEntry() throws IOException {
     PriceTable table = parse("""
         {"claude-x": {"litellm_provider": "anthropic", "mode": "chat",
           "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
           "cache_read_input_token_cost": 3e-07, "cache_creation_input_token_cost": 3.75e-06,
-          "output_cost_per_reasoning_token": 2e-05}}""");
+          "output_cost_per_reasoning_token": 2e-05,
+          "cache_creation_input_token_cost_above_1hr": 6e-06}}""");
 
     assertThat(table.size()).isEqualTo(1);
     assertThat(table.find("claude-x"))
         .isEqualTo(new ModelPrice("claude-x", "anthropic", "chat", 3e-06, 1.5e-05, 3e-07,
-            3.75e-06, 2e-05));
+            3.75e-06, 2e-05, 6e-06));
   }
 
   @Test

@@ -36,6 +36,9 @@ class PricerTest {
             "mixed-case": {"input_cost_per_token": 1.1e-07, "output_cost_per_token": 1.2e-07},
             "cached": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
               "cache_read_input_token_cost": 1e-07, "cache_creation_input_token_cost": 1.25e-06},
+            "cached-1h": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+              "cache_read_input_token_cost": 1e-07, "cache_creation_input_token_cost": 1.25e-06,
+              "cache_creation_input_token_cost_above_1hr": 2e-06},
             "reasoner": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
               "output_cost_per_reasoning_token": 3e-06},
             "embed": {"mode": "embedding", "input_cost_per_token": 1e-07}
@@ -174,6 +177,62 @@ class PricerTest {
 
     assertThat(record.costUsd).isCloseTo(
         700 * 1e-06 + 200 * 1e-07 + 100 * 1.25e-06 + 500 * 2e-06, within(EPS));
+  }
+
+  @Test
+  void oneHourCacheWritesAreChargedAtTheOneHourPriceAndTheRestAtTheFiveMinutePrice() {
+    CallRecord record = call("cached-1h", null);
+    record.inputTokens = 1000L; // includes the 200 read and 300 written (100 for 5 min, 200 for 1 h)
+    record.cacheReadTokens = 200L;
+    record.cacheCreationTokens = 300L;
+    record.cacheCreation5mTokens = 100L;
+    record.cacheCreation1hTokens = 200L;
+    record.outputTokens = 500L;
+    PRICER.price(record, List.of());
+
+    assertThat(record.costUsd).isCloseTo(
+        500 * 1e-06 + 200 * 1e-07 + 100 * 1.25e-06 + 200 * 2e-06 + 500 * 2e-06, within(EPS));
+  }
+
+  @Test
+  void withoutTheSplitEveryCacheWriteIsChargedAtTheFiveMinutePrice() {
+    CallRecord record = call("cached-1h", null);
+    record.inputTokens = 1000L;
+    record.cacheCreationTokens = 300L;
+    record.outputTokens = 500L;
+    PRICER.price(record, List.of());
+
+    assertThat(record.costUsd).isCloseTo(700 * 1e-06 + 300 * 1.25e-06 + 500 * 2e-06, within(EPS));
+  }
+
+  @Test
+  void oneHourCacheWritesWithoutTheirOwnPriceAreChargedAtTheFiveMinutePrice() {
+    CallRecord record = call("cached", null);
+    record.inputTokens = 1000L;
+    record.cacheCreationTokens = 300L;
+    record.cacheCreation5mTokens = 100L;
+    record.cacheCreation1hTokens = 200L;
+    record.outputTokens = 500L;
+    PRICER.price(record, List.of());
+
+    assertThat(record.costUsd).isCloseTo(700 * 1e-06 + 300 * 1.25e-06 + 500 * 2e-06, within(EPS));
+  }
+
+  /** The bundled table keeps LiteLLM's 1-hour price: claude-sonnet-4 writes at $3.75/M (5 min) and $6/M (1 h). */
+  @Test
+  void theBundledTablePricesClaudeCacheWritesByLifetime() {
+    CallRecord record = call("claude-sonnet-4-20250514", "claude-sonnet-4-20250514");
+    record.inputTokens = 13L + 1500L;
+    record.cacheReadTokens = 0L;
+    record.cacheCreationTokens = 1500L;
+    record.cacheCreation5mTokens = 500L;
+    record.cacheCreation1hTokens = 1000L;
+    record.outputTokens = 5L;
+    Pricer.create(null).price(record, List.of());
+
+    assertThat(record.pricingModel).isEqualTo("claude-sonnet-4-20250514");
+    assertThat(record.costUsd).isCloseTo(
+        13 * 3e-06 + 500 * 3.75e-06 + 1000 * 6e-06 + 5 * 1.5e-05, within(EPS));
   }
 
   @Test

@@ -73,6 +73,64 @@ class AnthropicMessagesCodecTest {
     assertThat(read.warnings).isEmpty();
   }
 
+  /**
+   * The recorded body's {@code usage.cache_creation} object (zeros in the recording) with a
+   * 5-minute and a 1-hour write: both are kept apart, and their sum is the cache creation.
+   */
+  @Test
+  void cacheWritesSplitByLifetime() {
+    String recorded = Wire.first("anthropic/messages-basic.vcr.yaml").responseText();
+    String body = replaceOnce(replaceOnce(replaceOnce(recorded,
+        "\"cache_creation_input_tokens\": 0", "\"cache_creation_input_tokens\": 1500"),
+        "\"ephemeral_5m_input_tokens\": 0", "\"ephemeral_5m_input_tokens\": 500"),
+        "\"ephemeral_1h_input_tokens\": 0", "\"ephemeral_1h_input_tokens\": 1000");
+    CallRecord r = Feed.everyChunking(codec, ok(), utf8(body), false);
+    assertThat(r.inputTokens).isEqualTo(13L + 1500L);
+    assertThat(r.cacheCreationTokens).isEqualTo(1500L);
+    assertThat(r.cacheCreation5mTokens).isEqualTo(500L);
+    assertThat(r.cacheCreation1hTokens).isEqualTo(1000L);
+    assertThat(r.warnings).isEmpty();
+  }
+
+  /** Only the split (no {@code cache_creation_input_tokens}): its sum stands in for the total. */
+  @Test
+  void cacheWritesSplitWithoutTheTotal() {
+    String recorded = Wire.first("anthropic/messages-basic.vcr.yaml").responseText();
+    String body = replaceOnce(replaceOnce(replaceOnce(recorded,
+        "\"cache_creation_input_tokens\": 0,", ""),
+        "\"ephemeral_5m_input_tokens\": 0", "\"ephemeral_5m_input_tokens\": 20"),
+        "\"ephemeral_1h_input_tokens\": 0", "\"ephemeral_1h_input_tokens\": 30");
+    CallRecord r = Feed.everyChunking(codec, ok(), utf8(body), false);
+    assertThat(r.inputTokens).isEqualTo(13L + 50L);
+    assertThat(r.cacheCreationTokens).isEqualTo(50L);
+    assertThat(r.cacheCreation5mTokens).isEqualTo(20L);
+    assertThat(r.cacheCreation1hTokens).isEqualTo(30L);
+  }
+
+  /** The stream's message_start carries the split; message_delta repeats only the total. */
+  @Test
+  void streamCacheWritesSplitByLifetime() {
+    String recorded = Wire.first("anthropic/messages-stream.vcr.yaml").responseText();
+    String body = recorded.replace("\"cache_creation_input_tokens\":0", "\"cache_creation_input_tokens\":1500");
+    body = replaceOnce(replaceOnce(body,
+        "\"ephemeral_5m_input_tokens\":0", "\"ephemeral_5m_input_tokens\":500"),
+        "\"ephemeral_1h_input_tokens\":0", "\"ephemeral_1h_input_tokens\":1000");
+    CallRecord r = Feed.everyChunking(codec, ok(), utf8(body), true);
+    assertThat(r.inputTokens).isEqualTo(10L + 1500L);
+    assertThat(r.cacheCreationTokens).isEqualTo(1500L);
+    assertThat(r.cacheCreation5mTokens).isEqualTo(500L);
+    assertThat(r.cacheCreation1hTokens).isEqualTo(1000L);
+    assertThat(r.outputTokens).isEqualTo(11L);
+    assertThat(r.warnings).isEmpty();
+  }
+
+  private static String replaceOnce(String text, String from, String to) {
+    int at = text.indexOf(from);
+    assertThat(at).as("'" + from + "' in the recording").isNotNegative();
+    assertThat(text.indexOf(from, at + 1)).as("'" + from + "' once in the recording").isNegative();
+    return text.substring(0, at) + to + text.substring(at + from.length());
+  }
+
   @Test
   void stream() {
     Wire.Exchange x = Wire.first("anthropic/messages-stream.vcr.yaml");

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Plain Apache HttpClient 5.6 (classic execute with a response handler, the entity's stream read
- * line by line, the async client) and 4.5 (execute, streamed entity), with and without the agent;
+ * line by line, the async client with a whole-body and a streaming consumer) and 4.5 (execute, streamed entity), with and without the agent;
  * and their non-LLM requests, untouched.
  */
 class ApacheHttpClientAppTest extends ItBase {
@@ -19,6 +19,7 @@ class ApacheHttpClientAppTest extends ItBase {
         Arguments.of(SampleApp.apache5(), "chat", ExpectedCall.CHAT),
         Arguments.of(SampleApp.apache5(), "stream", ExpectedCall.CHAT_STREAM),
         Arguments.of(SampleApp.apache5(), "async", ExpectedCall.CHAT),
+        Arguments.of(SampleApp.apache5(), "async-stream", ExpectedCall.CHAT_STREAM),
         Arguments.of(SampleApp.apache4(), "chat", ExpectedCall.CHAT),
         Arguments.of(SampleApp.apache4(), "stream", ExpectedCall.CHAT_STREAM));
   }

@@ -22,8 +22,11 @@ class ExporterDownTest extends ItBase {
     SampleApp app = SampleApp.jdkHttpClient();
     String deadEndpoint = "http://127.0.0.1:" + closedPort();
     CompletableFuture<ProviderRun> live = inBackground(() -> againstFakeProvider(
-        AppRunner.launch(app, "chat").withAgent(true).testName("ExporterDownTest-live")));
-    ProviderRun[] runs = plainAndAgent(app, "chat", "ExporterDownTest-dead", r -> r.otlpEndpoint(deadEndpoint));
+        AppRunner.launch(app, "chat").withAgent(true).testName("ExporterDownTest-live")
+            .sysProp("tollgate.shutdown-timeout", "1s")));
+    // the product's default exit budget, not the longer one the other tests get
+    ProviderRun[] runs = plainAndAgent(app, "chat", "ExporterDownTest-dead",
+        r -> r.otlpEndpoint(deadEndpoint).sysProp("tollgate.shutdown-timeout", "1s"));
     ProviderRun plain = runs[0];
     ProviderRun dead = runs[1];
     ProviderRun up = live.join();

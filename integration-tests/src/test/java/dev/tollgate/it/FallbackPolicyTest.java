@@ -112,12 +112,16 @@ class FallbackPolicyTest extends PolicyItBase {
    */
   @Test
   void fallbacksHeaderSwitchesEndpoint() {
-    SampleApp app = SampleApp.jdkHttpClient();
+    checkFallbacksSwitchEndpoint(SampleApp.jdkHttpClient());
+  }
+
+  /** The app's {@code fallbacks} scenario: 503 at the primary endpoint, then the second endpoint with its own key. */
+  static void checkFallbacksSwitchEndpoint(SampleApp app) {
     String otherKey = "sk-test-SECRET-" + UUID.randomUUID();
     baseline(app, "fallbacks");
     try (FakeProvider primary = FakeProvider.start(); FakeProvider secondary = FakeProvider.start()) {
       model("gpt-4o", unavailable()).accept(primary);
-      AppRun agent = AppRunner.launch(app, "fallbacks").withAgent(true).testName("FallbackPolicyTest-fallbacks")
+      AppRun agent = AppRunner.launch(app, "fallbacks").withAgent(true).testName("FallbackPolicyTest-fallbacks-" + app.label())
           .baseUrl(primary.baseUrl())
           .env("FALLBACK_TARGET_URL", "http://127.0.0.1:" + secondary.port())
           .env("FALLBACK_API_KEY", otherKey)

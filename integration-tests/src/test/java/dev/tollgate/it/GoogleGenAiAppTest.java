@@ -28,4 +28,12 @@ class GoogleGenAiAppTest extends SdkAppItBase {
   void rateLimitedOnceThenServed() {
     checkRetry(SampleApp.googleGenAi(), "retry", PATH, ExpectedCall.GEMINI_GENERATE, rateLimited(GEMINI_RATE_LIMIT_BODY));
   }
+
+  /** Gemini carries the model in the path: the fallback request is the same one at the fallback model's path. */
+  @Test
+  void unavailableModelFallsBackThroughThePath() {
+    checkFallback(SampleApp.googleGenAi(), "fallback", PATH, geminiModelUnavailable("gemini-2.5-pro"),
+        ExpectedCall.GEMINI_GENERATE.withRequestModel("gemini-2.5-pro"), "gemini-2.5-flash",
+        pathModel("gemini-2.5-pro", "gemini-2.5-flash"));
+  }
 }

@@ -37,4 +37,18 @@ class LangChain4jAppTest extends SdkAppItBase {
     checkRetry(SampleApp.langChain4j(), "openai-retry", PolicyStubs.CHAT_PATH, ExpectedCall.CHAT,
         rateLimited(PolicyStubs.RATE_LIMIT_BODY));
   }
+
+  @Test
+  void openAiUnavailableModelFallsBack() {
+    checkFallback(SampleApp.langChain4j(), "openai-fallback", PolicyStubs.CHAT_PATH, PolicyStubs.model("gpt-4o", PolicyStubs.unavailable()),
+        ExpectedCall.CHAT.withRequestModel("gpt-4o"), "gpt-4o-mini", bodyModel("gpt-4o", "gpt-4o-mini"));
+  }
+
+  @Test
+  void anthropicUnavailableModelFallsBack() {
+    checkFallback(SampleApp.langChain4j(), "anthropic-fallback", FakeProvider.ANTHROPIC_PATH,
+        anthropicModelUnavailable("claude-opus-4-20250514"),
+        ExpectedCall.ANTHROPIC_MESSAGES.withRequestModel("claude-opus-4-20250514"), "claude-sonnet-4-20250514",
+        bodyModel("claude-opus-4-20250514", "claude-sonnet-4-20250514"));
+  }
 }

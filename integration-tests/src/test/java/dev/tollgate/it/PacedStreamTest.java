@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -26,18 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PacedStreamTest extends ItBase {
   private static final Duration PAUSE = Duration.ofMillis(300);
 
-  static Stream<SampleApp> apps() {
-    return Stream.of(SampleApp.jdkHttpClient(), SampleApp.okHttp());
+  static Stream<Arguments> apps() {
+    return Stream.of(Arguments.of(SampleApp.jdkHttpClient(), "stream"), Arguments.of(SampleApp.okHttp(), "stream"),
+        Arguments.of(SampleApp.apache5(), "async-stream"));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("apps")
-  void chunksArriveAsTheyAreSent(SampleApp app) throws Exception {
+  void chunksArriveAsTheyAreSent(SampleApp app, String scenario) throws Exception {
     try (PacedSseServer server = new PacedSseServer(Recording.CHAT_STREAM, PAUSE)) {
-      CompletableFuture<AppRun> plainRun = inBackground(() -> AppRunner.launch(app, "stream").withAgent(false)
-          .testName("PacedStreamTest-plain-" + app.label()).baseUrl(server.baseUrl()).run());
-      AppRun agent = AppRunner.launch(app, "stream").withAgent(true)
-          .testName("PacedStreamTest-" + app.label()).baseUrl(server.baseUrl()).run();
+      CompletableFuture<AppRun> plainRun = inBackground(() -> AppRunner.launch(app, scenario).withAgent(false)
+          .testName("PacedStreamTest-plain-" + app.label() + "-" + scenario).baseUrl(server.baseUrl()).run());
+      AppRun agent = AppRunner.launch(app, scenario).withAgent(true)
+          .testName("PacedStreamTest-" + app.label() + "-" + scenario).baseUrl(server.baseUrl()).run();
       AppRun plain = plainRun.join();
       assertExitedCleanly(plain);
       assertExitedCleanly(agent);
@@ -50,7 +52,7 @@ class PacedStreamTest extends ItBase {
       double streamSeconds = (server.eventCount() - 1) * PAUSE.toMillis() / 1000.0;
       allOf(
           () -> TelemetryChecks.assertLlmSpan(span, ExpectedCall.CHAT_STREAM,
-              new CallContext("stream", agent.runId(), server.port())),
+              new CallContext(scenario, agent.runId(), server.port())),
           () -> assertThat(span.durationSeconds()).as("the span lasts the whole stream: " + span)
               .isGreaterThanOrEqualTo(streamSeconds * 0.8),
           () -> assertThat(span.attrs().dbl("gen_ai.response.time_to_first_chunk"))

@@ -66,6 +66,8 @@ public final class CallAttributes {
     put(b, USAGE_OUTPUT_TOKENS, r.outputTokens);
     put(b, USAGE_CACHE_READ_INPUT_TOKENS, r.cacheReadTokens);
     put(b, USAGE_CACHE_CREATION_INPUT_TOKENS, r.cacheCreationTokens);
+    put(b, USAGE_CACHE_CREATION_5M_INPUT_TOKENS, r.cacheCreation5mTokens);
+    put(b, USAGE_CACHE_CREATION_1H_INPUT_TOKENS, r.cacheCreation1hTokens);
     put(b, USAGE_REASONING_OUTPUT_TOKENS, r.reasoningTokens);
     put(b, EMBEDDINGS_DIMENSION_COUNT, r.embeddingDimensions);
     put(b, OPENAI_RESPONSE_SERVICE_TIER, r.responseServiceTier);

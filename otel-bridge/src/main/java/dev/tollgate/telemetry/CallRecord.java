@@ -57,6 +57,13 @@ public final class CallRecord {
   public Long outputTokens;
   public Long cacheReadTokens;
   public Long cacheCreationTokens;
+  /**
+   * Anthropic's split of {@link #cacheCreationTokens} by cache lifetime ({@code
+   * usage.cache_creation.ephemeral_5m_input_tokens} / {@code ephemeral_1h_input_tokens}): the
+   * two are written at different prices. Null when the provider does not report the split.
+   */
+  public Long cacheCreation5mTokens;
+  public Long cacheCreation1hTokens;
   public Long reasoningTokens;
   public Long embeddingDimensions;
   public String responseServiceTier;

@@ -62,6 +62,11 @@ public final class GenAiAttributes {
   // tollgate.*
   public static final AttributeKey<Double> COST_USD = AttributeKey.doubleKey("tollgate.cost.usd");
   public static final AttributeKey<String> PRICING_MODEL = AttributeKey.stringKey("tollgate.pricing.model");
+  /** Anthropic's cache writes by lifetime (priced apart); semconv only has their sum. */
+  public static final AttributeKey<Long> USAGE_CACHE_CREATION_5M_INPUT_TOKENS =
+      AttributeKey.longKey("tollgate.usage.cache_creation.ephemeral_5m_input_tokens");
+  public static final AttributeKey<Long> USAGE_CACHE_CREATION_1H_INPUT_TOKENS =
+      AttributeKey.longKey("tollgate.usage.cache_creation.ephemeral_1h_input_tokens");
   public static final String PROPERTY_PREFIX = "tollgate.property.";
   public static final AttributeKey<String> SESSION_PATH = AttributeKey.stringKey("tollgate.session.path");
   public static final AttributeKey<String> SESSION_NAME = AttributeKey.stringKey("tollgate.session.name");

@@ -44,6 +44,8 @@ class CallAttributesTest {
     r.outputTokens = 30L;
     r.cacheReadTokens = 100L;
     r.cacheCreationTokens = 5L;
+    r.cacheCreation5mTokens = 2L;
+    r.cacheCreation1hTokens = 3L;
     r.reasoningTokens = 7L;
     r.embeddingDimensions = 1536L;
     r.responseServiceTier = "default";
@@ -137,6 +139,8 @@ class CallAttributesTest {
     expected.put("gen_ai.usage.output_tokens", 30L);
     expected.put("gen_ai.usage.cache_read.input_tokens", 100L);
     expected.put("gen_ai.usage.cache_creation.input_tokens", 5L);
+    expected.put("tollgate.usage.cache_creation.ephemeral_5m_input_tokens", 2L);
+    expected.put("tollgate.usage.cache_creation.ephemeral_1h_input_tokens", 3L);
     expected.put("gen_ai.usage.reasoning.output_tokens", 7L);
     expected.put("gen_ai.embeddings.dimension.count", 1536L);
     expected.put("openai.response.service_tier", "default");

@@ -21,11 +21,13 @@ import java.util.Set;
  * </pre>
  *
  * <p>Scenarios: messages, stream; cache (the same message twice with Helicone-Cache-Enabled),
- * retry (Helicone-Retry-* headers). Stdout is a deterministic account of what the SDK parsed.
+ * retry (Helicone-Retry-* headers), fallback (asks for claude-opus-4 with Helicone-Fallback-Model:
+ * claude-sonnet-4). Stdout is a deterministic account of what the SDK parsed.
  */
 public final class AnthropicJavaApp {
   private static final String MODEL = "claude-sonnet-4-20250514";
-  private static final Set<String> GATEWAY_RETRIES = Set.of("retry");
+  private static final String UNAVAILABLE_MODEL = "claude-opus-4-20250514";
+  private static final Set<String> GATEWAY_RETRIES = Set.of("retry", "fallback");
 
   public static void main(String[] args) {
     String scenario = args.length > 0 ? args[0] : "messages";
@@ -36,8 +38,8 @@ public final class AnthropicJavaApp {
         .putHeader("Helicone-User-Id", "demo-user")
         .putHeader("Helicone-Session-Id", "demo-session");
     if (GATEWAY_RETRIES.contains(scenario)) {
-      // The gateway retries for us (Helicone-Retry-* headers); the SDK's own retries (2 by default,
-      // on 408/409/429/5xx) would otherwise answer the 429 before the gateway sees it.
+      // The gateway retries or falls back for us (Helicone-Retry-* / Fallback-* headers); the SDK's own
+      // retries (2 by default, on 408/409/429/5xx) would otherwise answer the 429/503 before the gateway sees it.
       builder.maxRetries(0);
     }
     AnthropicClient client = builder.build();
@@ -59,6 +61,10 @@ public final class AnthropicJavaApp {
             .putAdditionalHeader("Helicone-Retry-Factor", "2")
             .putAdditionalHeader("Helicone-Retry-Min-Timeout", "200")
             .putAdditionalHeader("Helicone-Retry-Max-Timeout", "2000")
+            .build());
+        case "fallback" -> messages(client, question().model(UNAVAILABLE_MODEL)
+            .putAdditionalHeader("Helicone-Fallback-Model", MODEL)
+            .putAdditionalHeader("Helicone-Fallback-OnCodes", "503")
             .build());
         default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
       }

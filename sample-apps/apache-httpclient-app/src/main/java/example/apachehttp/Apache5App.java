@@ -3,11 +3,17 @@ package example.apachehttp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.async.methods.AbstractCharResponseConsumer;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -20,6 +26,7 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpMessage;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
@@ -33,8 +40,10 @@ import org.apache.hc.core5.http.io.entity.StringEntity;
  * </pre>
  *
  * <p>Scenarios: chat, stream, async, non-llm; and the gateway policies a Helicone user switches on
- * with headers: cache, cache-stream, retry, fallback. Stdout shows the status and the body exactly
- * as received.
+ * with headers: cache, cache-stream, retry, fallback. The async client: async, async-stream (a
+ * streaming consumer printing each line as it arrives, {@code chunk-ms} on stderr), async-cache,
+ * async-cache-stream, async-retry (with /health checks while it waits, timings on stderr),
+ * async-fallback. Stdout shows the status and the body exactly as received.
  */
 public final class Apache5App {
   static final String CHAT = """
@@ -64,8 +73,20 @@ public final class Apache5App {
     String scenario = args.length > 0 ? args[0] : "chat";
     Apache5App app = new Apache5App(envOr("OPENAI_BASE_URL", "https://api.openai.com/v1"),
         envOr("OPENAI_API_KEY", "missing-key"), scenario);
-    if (scenario.equals("async")) {
-      app.async();
+    if (scenario.startsWith("async")) {
+      try (CloseableHttpAsyncClient http = HttpAsyncClients.createDefault()) {
+        http.start();
+        switch (scenario) {
+          case "async" -> app.async(http);
+          case "async-cache" -> app.asyncTwice(http, "Helicone-Cache-Enabled", "true");
+          case "async-stream" -> app.asyncStream(http, 1);
+          case "async-cache-stream" -> app.asyncStream(http, 2, "Helicone-Cache-Enabled", "true");
+          case "async-retry" -> app.asyncRetry(http);
+          case "async-fallback" -> app.asyncChat(http, CHAT_GPT_4O, "Helicone-Fallback-Model", "gpt-4o-mini",
+              "Helicone-Fallback-OnCodes", "503");
+          default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
+        }
+      }
       return;
     }
     try (CloseableHttpClient http = HttpClients.createDefault()) {
@@ -137,23 +158,122 @@ public final class Apache5App {
     }
   }
 
+  /** An async POST to {@code <base>/chat/completions} with the Helicone headers and {@code extra} name/value pairs. */
+  private SimpleHttpRequest asyncPost(String json, String... extra) {
+    SimpleHttpRequest request = SimpleRequestBuilder.post(baseUrl + "/chat/completions")
+        .setBody(json, ContentType.APPLICATION_JSON)
+        .build();
+    heliconeHeaders(request, extra);
+    return request;
+  }
+
   /** The async client (SimpleHttpRequest, whole body in memory). */
-  void async() throws Exception {
-    try (CloseableHttpAsyncClient http = HttpAsyncClients.createDefault()) {
-      http.start();
-      SimpleRequestBuilder builder = SimpleRequestBuilder.post(baseUrl + "/chat/completions")
-          .setBody(CHAT, ContentType.APPLICATION_JSON)
-          .setHeader("Authorization", "Bearer " + apiKey)
-          .setHeader("Helicone-Property-Scenario", scenario)
-          .setHeader("Helicone-User-Id", "demo-user")
-          .setHeader("Helicone-Session-Id", "demo-session");
-      SimpleHttpRequest request = builder.build();
-      SimpleHttpResponse response = http.execute(request, null).get(60, TimeUnit.SECONDS);
-      System.out.println("async: completed");
+  void async(CloseableHttpAsyncClient http) throws Exception {
+    SimpleHttpResponse response = http.execute(asyncPost(CHAT), null).get(60, TimeUnit.SECONDS);
+    System.out.println("async: completed");
+    System.out.print(describeAsync(response));
+  }
+
+  void asyncChat(CloseableHttpAsyncClient http, String json, String... extra) throws Exception {
+    System.out.print(describeAsync(http.execute(asyncPost(json, extra), null).get(60, TimeUnit.SECONDS)));
+  }
+
+  /** The same chat twice through the async client, each answer with the cache verdict. */
+  void asyncTwice(CloseableHttpAsyncClient http, String... extra) throws Exception {
+    for (int call = 1; call <= 2; call++) {
+      System.out.println("call " + call);
+      SimpleHttpResponse response = http.execute(asyncPost(CHAT, extra), null).get(60, TimeUnit.SECONDS);
+      System.out.print(cacheHeaders(response) + describeAsync(response));
+    }
+  }
+
+  /**
+   * An async chat with retries. While it is in flight the main thread checks /health through the
+   * same client, again and again: those answers must keep coming while the chat waits to retry.
+   */
+  void asyncRetry(CloseableHttpAsyncClient http) throws Exception {
+    String health = baseUrl.replaceFirst("^(https?://[^/]+).*$", "$1") + "/health";
+    http.execute(SimpleRequestBuilder.get(health).build(), null).get(10, TimeUnit.SECONDS); // a warm client
+    long start = System.nanoTime();
+    Future<SimpleHttpResponse> call = http.execute(asyncPost(CHAT, RETRY), null);
+    System.err.println("send-returned-ms " + millisSince(start));
+    List<Long> checks = new ArrayList<>();
+    while (!call.isDone()) {
+      long t = System.nanoTime();
+      http.execute(SimpleRequestBuilder.get(health).build(), null).get(10, TimeUnit.SECONDS);
+      checks.add(millisSince(t));
+      Thread.sleep(50);
+    }
+    System.err.println("call-ms " + millisSince(start));
+    System.err.println("health-checks-while-waiting " + checks.size() + " worst-ms "
+        + checks.stream().mapToLong(x -> x).max().orElse(0));
+    SimpleHttpResponse response = call.get();
+    System.out.println("async: completed");
+    System.out.print(describeAsync(response));
+  }
+
+  /** The streamed chat through the async client, printed line by line by a streaming consumer as it arrives. */
+  void asyncStream(CloseableHttpAsyncClient http, int times, String... extra) throws Exception {
+    for (int call = 1; call <= times; call++) {
+      if (times > 1) {
+        System.out.println("call " + call);
+      }
+      http.execute(SimpleRequestProducer.create(asyncPost(CHAT_STREAM, extra)), new LinePrinter(times > 1), null)
+          .get(60, TimeUnit.SECONDS);
+      System.out.println("stream: done");
+    }
+  }
+
+  /**
+   * A streaming response consumer as an app writes one: prints each line the moment it is
+   * complete, and {@code chunk-ms <ms since the request>} on stderr for every {@code data:} line.
+   */
+  private static final class LinePrinter extends AbstractCharResponseConsumer<Void> {
+    private final long start = System.nanoTime();
+    private final boolean cacheLine;
+    private final StringBuilder pending = new StringBuilder();
+
+    LinePrinter(boolean cacheLine) {
+      this.cacheLine = cacheLine;
+    }
+
+    @Override
+    protected void start(HttpResponse response, ContentType contentType) {
       System.out.println("status: " + response.getCode());
-      Header type = response.getFirstHeader("content-type");
-      System.out.println("content-type: " + (type == null ? "-" : type.getValue()));
-      System.out.println(response.getBodyText());
+      if (cacheLine) {
+        System.out.print(cacheHeaders(response));
+      }
+    }
+
+    @Override
+    protected int capacityIncrement() {
+      return Integer.MAX_VALUE;
+    }
+
+    @Override
+    protected void data(CharBuffer data, boolean endOfStream) {
+      pending.append(data);
+      for (int nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n")) {
+        String line = pending.substring(0, nl > 0 && pending.charAt(nl - 1) == '\r' ? nl - 1 : nl);
+        pending.delete(0, nl + 1);
+        System.out.println(line);
+        System.out.flush();
+        if (line.startsWith("data:")) {
+          System.err.println("chunk-ms " + millisSince(start));
+        }
+      }
+    }
+
+    @Override
+    protected Void buildResult() {
+      if (pending.length() > 0) {
+        System.out.println(pending);
+      }
+      return null;
+    }
+
+    @Override
+    public void releaseResources() {
     }
   }
 
@@ -190,6 +310,15 @@ public final class Apache5App {
       throw new IOException(e);
     }
     return "status: " + response.getCode() + "\ncontent-type: " + header(response, "content-type") + "\n" + body + "\n";
+  }
+
+  private static String describeAsync(SimpleHttpResponse response) {
+    return "status: " + response.getCode() + "\ncontent-type: " + header(response, "content-type") + "\n"
+        + response.getBodyText() + "\n";
+  }
+
+  private static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   private static String envOr(String name, String fallback) {

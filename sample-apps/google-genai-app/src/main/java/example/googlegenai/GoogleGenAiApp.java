@@ -22,10 +22,12 @@ import java.util.Map;
  * </pre>
  *
  * <p>Scenarios: generate, stream; cache (the same request twice with Helicone-Cache-Enabled),
- * retry (Helicone-Retry-* headers). Stdout is a deterministic account of what the SDK parsed.
+ * retry (Helicone-Retry-* headers), fallback (asks for gemini-2.5-pro with Helicone-Fallback-Model:
+ * gemini-2.5-flash; the model is in the path). Stdout is a deterministic account of what the SDK parsed.
  */
 public final class GoogleGenAiApp {
   private static final String MODEL = "gemini-2.5-flash";
+  private static final String UNAVAILABLE_MODEL = "gemini-2.5-pro";
   private static final String QUESTION = "Create a poem about Open Telemetry.";
 
   public static void main(String[] args) {
@@ -46,15 +48,22 @@ public final class GoogleGenAiApp {
       headers.put("Helicone-Retry-Factor", "2");
       headers.put("Helicone-Retry-Min-Timeout", "200");
       headers.put("Helicone-Retry-Max-Timeout", "2000");
+    }
+    if (scenario.equals("fallback")) {
+      headers.put("Helicone-Fallback-Model", MODEL);
+      headers.put("Helicone-Fallback-OnCodes", "503");
+    }
+    if (scenario.equals("retry") || scenario.equals("fallback")) {
       http.headers(headers);
-      // The gateway retries for us; the SDK's own retry interceptor (on by default: 408/429/5xx)
-      // would otherwise answer the 429 first. One attempt = no SDK retry.
+      // The gateway retries or falls back for us; the SDK's own retry interceptor (on by default:
+      // 408/429/5xx) would otherwise answer the 429/503 first. One attempt = no SDK retry.
       http.retryOptions(HttpRetryOptions.builder().attempts(1).build());
     }
     int exit = 0;
     try (Client client = Client.builder().apiKey(envOr("GEMINI_API_KEY", "missing-key")).httpOptions(http.build()).build()) {
       switch (scenario) {
         case "generate", "retry" -> print(client.models.generateContent(MODEL, QUESTION, null));
+        case "fallback" -> print(client.models.generateContent(UNAVAILABLE_MODEL, QUESTION, null));
         case "cache" -> {
           for (int call = 1; call <= 2; call++) {
             System.out.println("call " + call);

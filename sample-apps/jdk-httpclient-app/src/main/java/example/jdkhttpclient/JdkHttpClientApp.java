@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * user switches on with headers: cache, cache-stream, cache-controls (seed, ignored keys, bucket,
  * max-age), cache-read-save, chat-twice (the same chat twice, no cache header), retry,
  * async-retry, fallback, fallbacks (to another endpoint), chat-gpt-4o (a chat with gpt-4o, no
- * header), bad-headers. Stdout shows the status and the body exactly as received.
+ * header), bad-headers; azure-chat and azure-fallback (Azure OpenAI's deployment paths at
+ * {@code AZURE_OPENAI_ENDPOINT}, key in {@code api-key}, no model in the body); unknown-paths
+ * ({@code GET /models} and {@code POST /files} with Helicone headers, then a chat). Stdout shows the
+ * status and the body exactly as received.
  * {@code stream} also writes {@code chunk-ms <ms since request start>} to stderr for every
  * {@code data:} line, so a test can see when each event arrived; other timings go to stderr too.
  */
@@ -76,6 +79,9 @@ public final class JdkHttpClientApp {
       case "fallbacks" -> app.fallbacks();
       case "chat-gpt-4o" -> app.chatGpt4o();
       case "bad-headers" -> app.badHeaders();
+      case "azure-chat" -> app.azure("gpt-4o-mini");
+      case "azure-fallback" -> app.azure("gpt-4o", "Helicone-Fallback-Model", "gpt-4o-mini", "Helicone-Fallback-OnCodes", "503");
+      case "unknown-paths" -> app.unknownPaths();
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -221,6 +227,43 @@ public final class JdkHttpClientApp {
     String fallbacks = """
         [{"target-url":"%s","headers":{"Authorization":"Bearer %s"},"onCodes":[429,{"from":500,"to":599}],        "bodyKeyOverride":{"model":"gpt-4o-mini"}}]""".formatted(target, key);
     print(http.send(post("/chat/completions", CHAT_GPT_4O, "Helicone-Fallbacks", fallbacks).build(), BodyHandlers.ofString()));
+  }
+
+  /** Azure OpenAI's REST shape: the deployment in the path, the api-version in the query, the key in api-key, no model in the body. */
+  private static final String AZURE_CHAT = """
+      {"messages":[{"role":"user","content":"Answer in up to 3 words: Which ocean contains Bouvet Island?"}]}""";
+
+  void azure(String deployment, String... extra) throws Exception {
+    String endpoint = envOr("AZURE_OPENAI_ENDPOINT", "https://my-resource.openai.azure.com");
+    HttpRequest.Builder builder = HttpRequest.newBuilder(
+            URI.create(endpoint + "/openai/deployments/" + deployment + "/chat/completions?api-version=2024-10-21"))
+        .header("api-key", apiKey)
+        .header("Content-Type", "application/json")
+        .header("Helicone-Property-Scenario", scenario)
+        .header("Helicone-User-Id", "demo-user")
+        .header("Helicone-Session-Id", "demo-session");
+    for (int i = 0; i < extra.length; i += 2) {
+      builder.header(extra[i], extra[i + 1]);
+    }
+    print(http.send(builder.POST(HttpRequest.BodyPublishers.ofString(AZURE_CHAT)).build(), BodyHandlers.ofString()));
+  }
+
+  /** Paths of the provider's API that are not LLM calls (listing models, uploading a file), with Helicone headers; then a chat. */
+  void unknownPaths() throws Exception {
+    HttpRequest models = HttpRequest.newBuilder(URI.create(baseUrl + "/models"))
+        .header("Authorization", "Bearer " + apiKey)
+        .header("Helicone-Property-Scenario", scenario)
+        .header("Helicone-Cache-Enabled", "true")
+        .header("Tollgate-User-Id", "demo-user")
+        .GET()
+        .build();
+    System.out.println("GET /models");
+    print(http.send(models, BodyHandlers.ofString()));
+    System.out.println("POST /files");
+    print(http.send(post("/files", "{\"purpose\":\"batch\",\"filename\":\"requests.jsonl\"}",
+        "Helicone-Retry-Enabled", "true", "Helicone-Fallback-Model", "gpt-4o-mini").build(), BodyHandlers.ofString()));
+    System.out.println("POST /chat/completions");
+    chat();
   }
 
   /** Gateway headers with values that make no sense; sent twice. */

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * <p>Scenarios: openai-chat, openai-stream, anthropic-chat, anthropic-stream; anthropic-cache (the
- * same chat twice with Helicone-Cache-Enabled), openai-retry (Helicone-Retry-* headers).
+ * same chat twice with Helicone-Cache-Enabled), openai-retry (Helicone-Retry-* headers),
+ * openai-fallback / anthropic-fallback (an unavailable model with Helicone-Fallback-Model).
  * Stdout is a deterministic account of what LangChain4j parsed; timings go to stderr.
  */
 public final class LangChain4jApp {
@@ -46,9 +47,17 @@ public final class LangChain4jApp {
       headers.put("Helicone-Retry-Min-Timeout", "200");
       headers.put("Helicone-Retry-Max-Timeout", "2000");
     }
-    // The gateway retries for us in the -retry scenarios; LangChain4j's own retries (maxRetries,
-    // 2 by default for the non-streaming models) would otherwise answer the 429 first.
-    int sdkRetries = scenario.endsWith("-retry") ? 0 : 2;
+    if (scenario.equals("openai-fallback")) {
+      headers.put("Helicone-Fallback-Model", "gpt-4o-mini");
+      headers.put("Helicone-Fallback-OnCodes", "503");
+    }
+    if (scenario.equals("anthropic-fallback")) {
+      headers.put("Helicone-Fallback-Model", "claude-sonnet-4-20250514");
+      headers.put("Helicone-Fallback-OnCodes", "503");
+    }
+    // The gateway retries or falls back for us in the -retry / -fallback scenarios; LangChain4j's own
+    // retries (maxRetries, 2 by default for the non-streaming models) would otherwise answer the 429/503 first.
+    int sdkRetries = scenario.endsWith("-retry") || scenario.endsWith("-fallback") ? 0 : 2;
     String openAiBase = envOr("OPENAI_BASE_URL", "https://api.openai.com/v1");
     String openAiKey = envOr("OPENAI_API_KEY", "missing-key");
     // LangChain4j's Anthropic base URL includes /v1/
@@ -60,7 +69,11 @@ public final class LangChain4jApp {
           .modelName("gpt-4o-mini").customHeaders(headers).maxRetries(sdkRetries).build(), 1);
       case "openai-stream" -> stream(OpenAiStreamingChatModel.builder().baseUrl(openAiBase).apiKey(openAiKey)
           .modelName("gpt-4o-mini").customHeaders(headers).build());
+      case "openai-fallback" -> chat(OpenAiChatModel.builder().baseUrl(openAiBase).apiKey(openAiKey)
+          .modelName("gpt-4o").customHeaders(headers).maxRetries(sdkRetries).build(), 1);
       case "anthropic-chat" -> chat(anthropicChat(anthropicBase, anthropicKey, headers, sdkRetries), 1);
+      case "anthropic-fallback" -> chat(AnthropicChatModel.builder().baseUrl(anthropicBase).apiKey(anthropicKey)
+          .modelName("claude-opus-4-20250514").maxTokens(100).customHeaders(headers).maxRetries(sdkRetries).build(), 1);
       case "anthropic-cache" -> chat(anthropicChat(anthropicBase, anthropicKey, headers, sdkRetries), 2);
       case "anthropic-stream" -> stream(AnthropicStreamingChatModel.builder().baseUrl(anthropicBase).apiKey(anthropicKey)
           .modelName("claude-sonnet-4-20250514").maxTokens(100).customHeaders(headers).build());

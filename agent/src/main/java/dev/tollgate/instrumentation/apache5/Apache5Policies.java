@@ -20,10 +20,12 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.core5.http.support.AbstractRequestBuilder;
 
 /**
  * The HttpClient 5 classic side of the gateway policies: a cache hit answered without a network
@@ -99,20 +101,29 @@ final class Apache5Policies {
   private static ClassicHttpRequest requestFor(ClassicHttpRequest prepared, AttemptPlan plan) {
     ClassicRequestBuilder b = ClassicRequestBuilder.copy(prepared);
     if (!plan.isOriginalRequest()) {
-      b.setUri(plan.uri());
+      retarget(b, plan);
       HttpEntity original = prepared.getEntity();
-      ContentType type = original == null || original.getContentType() == null
-          ? ContentType.APPLICATION_JSON : ContentType.parse(original.getContentType());
-      b.setEntity(new ByteArrayEntity(plan.body(), type));
-      for (String name : plan.removedHeaders()) {
-        b.removeHeaders(name);
-      }
-      plan.headers().forEach(b::setHeader);
+      b.setEntity(new ByteArrayEntity(plan.body(),
+          fallbackContentType(original == null ? null : original.getContentType())));
     }
     return b.build();
   }
 
-  private static HttpRoute routeFor(HttpRoute route, AttemptPlan plan) {
+  /** The plan's target and headers on a copy of the prepared request (classic or async); the body is the caller's. */
+  static void retarget(AbstractRequestBuilder<?> copy, AttemptPlan plan) {
+    copy.setUri(plan.uri());
+    for (String name : plan.removedHeaders()) {
+      copy.removeHeaders(name);
+    }
+    plan.headers().forEach(copy::setHeader);
+  }
+
+  /** A rewritten body's type: the application's, else JSON (every provider's request format). */
+  static ContentType fallbackContentType(String appContentType) {
+    return appContentType == null ? ContentType.APPLICATION_JSON : ContentType.parse(appContentType);
+  }
+
+  static HttpRoute routeFor(HttpRoute route, AttemptPlan plan) {
     if (plan.isOriginalRequest()) {
       return route;
     }
@@ -130,18 +141,7 @@ final class Apache5Policies {
 
   static ClassicHttpResponse deliver(ClassicHttpResponse response, LlmCall call) {
     try {
-      List<Map.Entry<String, String>> all = null;
-      if (call.wantsResponseHeaders()) {
-        Header[] headers = response.getHeaders();
-        all = new ArrayList<>(headers.length);
-        for (Header h : headers) {
-          all.add(Map.entry(h.getName(), h.getValue()));
-        }
-      }
-      call.onResponseHead(response.getCode(), TollgateExecHandler.lookup(response), all);
-      for (Map.Entry<String, String> e : call.extraResponseHeaders()) {
-        response.setHeader(e.getKey(), e.getValue());
-      }
+      announce(response, call, true); // the classic handler sits outside decompression: the body is decoded
       HttpEntity entity = response.getEntity();
       if (entity == null) {
         call.onComplete();
@@ -156,8 +156,28 @@ final class Apache5Policies {
     }
   }
 
-  private static ClassicHttpResponse fromCache(CachedResponse hit, LlmCall call) {
-    BasicClassicHttpResponse response = new BasicClassicHttpResponse(hit.status(), hit.status() == 200 ? "OK" : null);
+  /**
+   * Tells the call the head of the response the application is about to get (with every header
+   * when the cache will store it), then adds Tollgate's headers ({@code Tollgate-Cache}...) to it.
+   * {@code storable} false: the body is not stored whatever the policy (see {@link TeeCallback}).
+   */
+  static void announce(HttpResponse response, LlmCall call, boolean storable) {
+    List<Map.Entry<String, String>> all = null;
+    if (storable && call.wantsResponseHeaders()) {
+      Header[] headers = response.getHeaders();
+      all = new ArrayList<>(headers.length);
+      for (Header h : headers) {
+        all.add(Map.entry(h.getName(), h.getValue()));
+      }
+    }
+    call.onResponseHead(response.getCode(), TollgateExecHandler.lookup(response), all);
+    for (Map.Entry<String, String> e : call.extraResponseHeaders()) {
+      response.setHeader(e.getKey(), e.getValue());
+    }
+  }
+
+  /** Puts a cached answer's headers on {@code response}; returns its body's content type, or null. */
+  static ContentType cachedHead(HttpResponse response, CachedResponse hit) {
     String contentType = null;
     for (Map.Entry<String, String> h : hit.headers()) {
       response.addHeader(h.getKey(), h.getValue());
@@ -165,11 +185,13 @@ final class Apache5Policies {
         contentType = h.getValue();
       }
     }
-    for (Map.Entry<String, String> e : call.extraResponseHeaders()) {
-      response.setHeader(e.getKey(), e.getValue());
-    }
-    call.onResponseHead(hit.status(), TollgateExecHandler.lookup(response));
-    ContentType type = contentType == null ? null : ContentType.parse(contentType);
+    return contentType == null ? null : ContentType.parse(contentType);
+  }
+
+  private static ClassicHttpResponse fromCache(CachedResponse hit, LlmCall call) {
+    BasicClassicHttpResponse response = new BasicClassicHttpResponse(hit.status(), hit.status() == 200 ? "OK" : null);
+    ContentType type = cachedHead(response, hit);
+    announce(response, call, true);
     response.setEntity(new TeeEntity(new ByteArrayEntity(hit.body(), type), call));
     return response;
   }

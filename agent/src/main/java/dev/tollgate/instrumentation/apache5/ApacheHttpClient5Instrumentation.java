@@ -24,6 +24,9 @@ public final class ApacheHttpClient5Instrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.apache5.Apache5Policies$Attempts",
       "dev.tollgate.instrumentation.apache5.TeeEntity",
       "dev.tollgate.instrumentation.apache5.TollgateAsyncExecHandler",
+      "dev.tollgate.instrumentation.apache5.Apache5AsyncPolicies",
+      "dev.tollgate.instrumentation.apache5.Apache5AsyncPolicies$Attempts",
+      "dev.tollgate.instrumentation.apache5.Apache5AsyncPolicies$Attempts$Attempt",
       "dev.tollgate.instrumentation.apache5.BodyCapture",
       "dev.tollgate.instrumentation.apache5.TeeCallback",
       "dev.tollgate.instrumentation.apache5.TeeDataConsumer");

@@ -11,7 +11,8 @@ import org.apache.hc.core5.http.nio.CapacityChannel;
 
 /**
  * The application's body consumer, fed first; the call is then shown the bytes it was given. The
- * end of the stream completes the call. A helper class.
+ * end of the stream completes the call, just before the application's consumer hears of it. A
+ * helper class.
  */
 final class TeeDataConsumer implements AsyncDataConsumer {
   private final AsyncDataConsumer delegate;
@@ -47,11 +48,10 @@ final class TeeDataConsumer implements AsyncDataConsumer {
 
   @Override
   public void streamEnd(List<? extends Header> trailers) throws HttpException, IOException {
-    try {
-      delegate.streamEnd(trailers);
-    } finally {
-      call.onComplete();
-    }
+    // the call ends (and a cacheable answer is stored) before the application's consumer completes
+    // its future: an app that sends the same request as soon as it has the answer gets the hit
+    call.onComplete();
+    delegate.streamEnd(trailers);
   }
 
   @Override

@@ -27,11 +27,10 @@ import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 /**
  * The adapter for Apache HttpClient 5 async ({@code HttpAsyncClientBuilder}): an
  * {@link AsyncExecChainHandler} placed in the chain as the classic one is. It observes (request body, response
- * head, every body chunk after the application's consumer took it); it does not run the gateway
- * policies (cache, retry, fallback): a call with policies goes out as the app sent it, minus the
- * control headers, and is observed. A repeatable request body is read once and replaced by a
- * byte-array producer; a non-repeatable one is sent untouched and the call observed without it.
- * A helper class.
+ * head, every body chunk after the application's consumer took it) and runs the gateway policies
+ * ({@link Apache5AsyncPolicies}). A repeatable request body is read once and replaced by a
+ * byte-array producer; a non-repeatable one is sent untouched and the call observed without it,
+ * with no policy (the body can be neither keyed, nor sent again). A helper class.
  */
 public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
   static final TollgateAsyncExecHandler INSTANCE = new TollgateAsyncExecHandler();
@@ -68,6 +67,7 @@ public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
       AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
     LlmCall call = null;
     AsyncEntityProducer producer = entityProducer;
+    byte[] body = null;
     try {
       URI uri = TollgateExecHandler.absoluteUri(request.getUri(), scope.route.getTargetHost());
       String host = uri.getHost();
@@ -82,7 +82,6 @@ public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
           control.accept(h.getName(), h.getValue());
         }
         ControlHeaders controls = control.build();
-        byte[] body = null;
         if (entityProducer != null && entityProducer.isRepeatable()) {
           body = BodyCapture.drain(entityProducer);
           if (body != null) {
@@ -105,9 +104,15 @@ public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
           "could not prepare an LLM call on Apache HttpAsyncClient 5; it goes out untouched", t);
       call = null;
       producer = entityProducer;
+      body = null;
     }
     if (call == null) {
       chain.proceed(request, entityProducer, scope, callback);
+      return;
+    }
+    if (call.hasPolicies() && (entityProducer == null || body != null)) {
+      Apache5AsyncPolicies.execute(request, body, entityProducer == null ? null : entityProducer.getContentType(),
+          scope, chain, callback, call);
       return;
     }
     boolean was = Tollgate.enterHandling();

@@ -24,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import dev.tollgate.policy.CachedResponse;
@@ -168,21 +171,65 @@ public final class TollgateHttpClient extends HttpClient {
       return sendAsyncUntouched(request, handler, pushPromiseHandler);
     }
     if (r.body != null && !r.body.isDone()) {
-      // an asynchronous body publisher: it was subscribed to once already, so the request can
-      // only go out with the collected bytes; nothing blocks the calling thread meanwhile
-      return r.body.handle((bytes, error) -> bytes).thenCompose(bytes -> {
-        Prepared p = bytes == null ? null : r.prepare(bytes);
-        if (p != null) {
-          return sendAsyncHandled(p, handler, pushPromiseHandler);
-        }
-        HttpRequest untouched = bytes == null ? request : HttpRequest.newBuilder(request, (n, v) -> true)
-            .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-        return sendAsyncUntouched(untouched, handler, pushPromiseHandler);
-      });
+      // an asynchronous body publisher (Spring's JdkClientHttpRequestFactory and
+      // JdkClientHttpConnector send every body this way): it was subscribed to once already, so
+      // the request can only go out with the collected bytes; nothing blocks the calling thread
+      return r.body.handle(new BodyOrNull()).thenCompose(new SendWhenBodyRead<>(this, r, handler, pushPromiseHandler));
     }
     Prepared p = r.prepare(r.bodyNow(0));
     return p == null ? sendAsyncUntouched(request, handler, pushPromiseHandler)
         : sendAsyncHandled(p, handler, pushPromiseHandler);
+  }
+
+  /*
+   * The steps after an asynchronous body was read, as plain classes rather than lambdas: this
+   * class lives in the platform class loader, where a lambda capturing this HttpClient subclass
+   * fails to link (NoClassDefFoundError: java/net/http/HttpClient; see AsyncAttempts).
+   */
+
+  /** The collected body, or null when reading it failed. */
+  private static final class BodyOrNull implements BiFunction<byte[], Throwable, byte[]> {
+    @Override
+    public byte[] apply(byte[] bytes, Throwable error) {
+      return bytes;
+    }
+  }
+
+  /** Sends the call once its body is read: handled, or untouched with the same bytes. */
+  private static final class SendWhenBodyRead<T> implements Function<byte[], CompletionStage<HttpResponse<T>>> {
+    private final TollgateHttpClient client;
+    private final Recognized recognized;
+    private final HttpResponse.BodyHandler<T> handler;
+    private final HttpResponse.PushPromiseHandler<T> pushPromiseHandler;
+
+    SendWhenBodyRead(TollgateHttpClient client, Recognized recognized, HttpResponse.BodyHandler<T> handler,
+        HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+      this.client = client;
+      this.recognized = recognized;
+      this.handler = handler;
+      this.pushPromiseHandler = pushPromiseHandler;
+    }
+
+    @Override
+    public CompletionStage<HttpResponse<T>> apply(byte[] bytes) {
+      Prepared p = bytes == null ? null : recognized.prepare(bytes);
+      if (p != null) {
+        return client.sendAsyncHandled(p, handler, pushPromiseHandler);
+      }
+      HttpRequest request = recognized.original;
+      HttpRequest untouched = bytes == null ? request : HttpRequest.newBuilder(request, KeepEveryHeader.INSTANCE)
+          .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+      return client.sendAsyncUntouched(untouched, handler, pushPromiseHandler);
+    }
+  }
+
+  private static final class KeepEveryHeader implements java.util.function.BiPredicate<String, String> {
+    static final KeepEveryHeader INSTANCE = new KeepEveryHeader();
+
+    @Override
+    public boolean test(String name, String value) {
+      return true;
+    }
   }
 
   private <T> CompletableFuture<HttpResponse<T>> sendAsyncUntouched(HttpRequest request,

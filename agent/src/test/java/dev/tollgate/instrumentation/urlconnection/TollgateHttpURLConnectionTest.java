@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.instrumentation.SecondEndpoint;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.Tollgate;
 import dev.tollgate.telemetry.OtelTelemetry;
@@ -321,23 +322,9 @@ class TollgateHttpURLConnectionTest {
 
   @Test
   void fallbacksToAnotherEndpointSendItsOwnKeyAndNeverTheApps() throws Exception {
-    List<Map<String, List<String>>> secondHeaders = new CopyOnWriteArrayList<>();
-    List<String> secondBodies = new CopyOnWriteArrayList<>();
-    HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    second.createContext("/", ex -> {
-      secondBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      secondHeaders.add(Map.copyOf(ex.getRequestHeaders()));
-      byte[] b = CHAT.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("content-type", "application/json");
-      ex.sendResponseHeaders(200, b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      }
-    });
-    second.start();
-    try {
+    try (SecondEndpoint second = new SecondEndpoint()) {
       failFirst.add(503);
-      String target = "http://127.0.0.1:" + second.getAddress().getPort();
+      String target = second.origin();
       HttpURLConnection c = post(url("/v1/chat/completions"), REQUEST.replace("gpt-4o-mini", "gpt-4o"),
           "Helicone-Fallbacks", "[{\"target-url\": \"" + target + "\", \"headers\": {\"Authorization\": \"Bearer sk-second\"},"
               + " \"onCodes\": [503], \"bodyKeyOverride\": {\"model\": \"gpt-4o-mini\"}}]");
@@ -345,13 +332,11 @@ class TollgateHttpURLConnectionTest {
       assertThat(c.getResponseCode()).isEqualTo(200);
       assertThat(c.getHeaderField("Tollgate-Fallback-Index")).isEqualTo("1");
       assertThat(read(c.getInputStream())).isEqualTo(CHAT);
-      assertThat(c.getURL().getPort()).as("getURL() is where the answer came from").isEqualTo(second.getAddress().getPort());
+      assertThat(c.getURL().getPort()).as("getURL() is where the answer came from").isEqualTo(second.port());
       assertThat(receivedHeaders.get(0).get("Authorization")).containsExactly("Bearer sk-test");
-      assertThat(secondHeaders.get(0).get("Authorization")).containsExactly("Bearer sk-second");
-      assertThat(secondHeaders.get(0).keySet()).noneMatch(k -> k.toLowerCase().startsWith("helicone-"));
-      assertThat(secondBodies.get(0)).contains("\"model\":\"gpt-4o-mini\"");
-    } finally {
-      second.stop(0);
+      assertThat(second.headers.get(0).get("Authorization")).containsExactly("Bearer sk-second");
+      assertThat(second.headers.get(0).keySet()).noneMatch(k -> k.toLowerCase().startsWith("helicone-"));
+      assertThat(second.bodies.get(0)).contains("\"model\":\"gpt-4o-mini\"");
     }
   }
 

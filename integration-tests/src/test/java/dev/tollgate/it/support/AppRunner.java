@@ -113,6 +113,12 @@ public final class AppRunner {
     command.add("-Dotel.service.name=" + testName);
     command.add("-Dotel.resource.attributes=" + RUN_RESOURCE_ATTRIBUTE + "=" + runId);
     command.add("-Dtollgate.properties.test_run=" + runId);
+    if (agent && !sysProps.containsKey("tollgate.shutdown-timeout")) {
+      // The product's 1 s exit budget (ExporterDownTest keeps it) is too short on a loaded
+      // machine: a quick app may exit before the warm-up has built the SDK, and the test would
+      // wait in vain for spans the app did make. The wait only lasts while there is work left.
+      command.add("-Dtollgate.shutdown-timeout=10s");
+    }
     sysProps.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-cp");
     command.add(String.join(java.io.File.pathSeparator, app.classpath()));

@@ -33,13 +33,24 @@ public record ExpectedCall(
         stream, rateLimits, recording, "openai");
   }
 
-  /** The key of the bundled price table that prices this call (Gemini's keys carry the {@code gemini/} prefix). */
+  /** The key of the bundled price table that prices this call (Gemini's keys carry the {@code gemini/} prefix, Azure's {@code azure/}). */
   public String priceModel() {
-    return "gcp.gemini".equals(provider) ? "gemini/" + responseModel : responseModel;
+    return switch (provider) {
+      case "gcp.gemini" -> "gemini/" + responseModel;
+      case "azure.ai.openai" -> "azure/" + responseModel;
+      default -> responseModel;
+    };
   }
 
+  /** {@code {operation} {request model}}, or the response model when the request names none (an Azure deployment path). */
   public String spanName() {
-    return operation + " " + requestModel;
+    return operation + " " + (requestModel != null ? requestModel : responseModel);
+  }
+
+  /** The same answer reported under another {@code gen_ai.provider.name}. */
+  public ExpectedCall withProvider(String providerName) {
+    return new ExpectedCall(operation, requestModel, responseModel, responseId, inputTokens, outputTokens, cachedInputTokens,
+        finishReasons, stream, rateLimits, recording, providerName);
   }
 
   /** The same answer to a request that asked for another model (a fallback served it). */

@@ -20,7 +20,7 @@ public record RecordedRequest(String method, String url, Map<String, List<String
 
   /**
    * The API key the request carried, in its provider's header: {@code Authorization: Bearer <key>}
-   * (OpenAI), {@code x-api-key} (Anthropic) or {@code x-goog-api-key} (Gemini); "Bearer ..." as
+   * (OpenAI), {@code x-api-key} (Anthropic), {@code api-key} (Azure OpenAI) or {@code x-goog-api-key} (Gemini); "Bearer ..." as
    * sent when the Authorization header is not a bearer token; null when none.
    */
   public String credential() {
@@ -29,7 +29,11 @@ public record RecordedRequest(String method, String url, Map<String, List<String
       return authorization.startsWith("Bearer ") ? authorization.substring(7) : authorization;
     }
     String anthropic = firstHeader("x-api-key");
-    return anthropic != null ? anthropic : firstHeader("x-goog-api-key");
+    if (anthropic != null) {
+      return anthropic;
+    }
+    String azure = firstHeader("api-key");
+    return azure != null ? azure : firstHeader("x-goog-api-key");
   }
 
   /** Header names starting with {@code Helicone-} or {@code Tollgate-}, any case. */

@@ -68,6 +68,16 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return withLib("google-genai", "google-genai-app", "example.googlegenai.GoogleGenAiApp");
   }
 
+  /** Spring WebClient (Reactor Netty) and RestClient over ReactorClientHttpRequestFactory, Spring 7.0, no Boot. */
+  public static SampleApp springWebClient() {
+    return withLib("spring-webclient", "spring-webclient-app", "example.springwebclient.SpringWebClientApp");
+  }
+
+  /** Spring AI 1.1's ChatClient in a Spring Boot 3.5 app (RestClient and WebClient over the JDK HttpClient, Boot's default there). */
+  public static SampleApp springAi() {
+    return withLib("spring-ai", "spring-ai-app", "example.springai.SpringAiApp");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
