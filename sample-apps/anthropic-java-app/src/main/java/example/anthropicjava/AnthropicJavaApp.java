@@ -27,7 +27,7 @@ import java.util.Set;
 public final class AnthropicJavaApp {
   private static final String MODEL = "claude-sonnet-4-20250514";
   private static final String UNAVAILABLE_MODEL = "claude-opus-4-20250514";
-  private static final Set<String> GATEWAY_RETRIES = Set.of("retry", "fallback");
+  private static final Set<String> GATEWAY_RETRIES = Set.of("retry", "fallback", "limited", "three");
 
   public static void main(String[] args) {
     String scenario = args.length > 0 ? args[0] : "messages";
@@ -40,6 +40,7 @@ public final class AnthropicJavaApp {
     if (GATEWAY_RETRIES.contains(scenario)) {
       // The gateway retries or falls back for us (Helicone-Retry-* / Fallback-* headers); the SDK's own
       // retries (2 by default, on 408/409/429/5xx) would otherwise answer the 429/503 before the gateway sees it.
+      // With a rate limit, a refused call is reported at once instead of retried.
       builder.maxRetries(0);
     }
     AnthropicClient client = builder.build();
@@ -66,6 +67,8 @@ public final class AnthropicJavaApp {
             .putAdditionalHeader("Helicone-Fallback-Model", MODEL)
             .putAdditionalHeader("Helicone-Fallback-OnCodes", "503")
             .build());
+        case "limited" -> threeCalls(client, question().putAdditionalHeader("Helicone-RateLimit-Policy", "2;w=60").build());
+        case "three" -> threeCalls(client, question().build());
         default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
       }
     } catch (AnthropicServiceException e) {
@@ -76,6 +79,20 @@ public final class AnthropicJavaApp {
     }
     if (exit != 0) {
       System.exit(exit);
+    }
+  }
+
+  /** The same call three times, each with its outcome: the answer, or the SDK's exception for a refusal. */
+  static void threeCalls(AnthropicClient client, MessageCreateParams params) {
+    for (int call = 1; call <= 3; call++) {
+      try {
+        HttpResponseFor<Message> raw = client.messages().withRawResponse().create(params);
+        System.out.println("call " + call + ": status " + raw.statusCode() + ", rate limit remaining "
+            + raw.headers().values("Helicone-RateLimit-Remaining") + ", " + raw.parse().id());
+      } catch (AnthropicServiceException e) {
+        System.out.println("call " + call + ": " + e.getClass().getSimpleName() + " status=" + e.statusCode()
+            + ", rate limit remaining " + e.headers().values("Helicone-RateLimit-Remaining"));
+      }
     }
   }
 

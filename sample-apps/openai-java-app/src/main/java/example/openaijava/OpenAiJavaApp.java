@@ -39,7 +39,8 @@ import java.util.concurrent.CompletableFuture;
 public final class OpenAiJavaApp {
   private static final String QUESTION = "Answer in up to 3 words: Which ocean contains Bouvet Island?";
   /** Scenarios that leave retries and fallbacks to the gateway (see {@link #main}). */
-  private static final Set<String> GATEWAY_RETRIES = Set.of("retry", "async-retry", "fallback", "chat-gpt-4o");
+  private static final Set<String> GATEWAY_RETRIES =
+      Set.of("retry", "async-retry", "fallback", "chat-gpt-4o", "limited", "three");
 
   public static void main(String[] args) throws Exception {
     String scenario = args.length > 0 ? args[0] : "chat";
@@ -64,6 +65,8 @@ public final class OpenAiJavaApp {
         case "fallback" -> fallback(client);
         case "chat-gpt-4o" -> chatGpt4o(client);
         case "bad-headers" -> badHeaders(client);
+        case "limited" -> threeCalls(client, question().putAdditionalHeader("Helicone-RateLimit-Policy", "2;w=60").build());
+        case "three" -> threeCalls(client, question().build());
         default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
       }
     } catch (OpenAIServiceException e) {
@@ -202,6 +205,21 @@ public final class OpenAiJavaApp {
     HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(params);
     System.out.println("status: " + raw.statusCode());
     print(raw.parse());
+  }
+
+  /** The same chat three times, each with its outcome: the answer, or the SDK's exception for a refusal. */
+  static void threeCalls(OpenAIClient client, ChatCompletionCreateParams params) {
+    for (int call = 1; call <= 3; call++) {
+      try {
+        HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(params);
+        System.out.println("call " + call + ": status " + raw.statusCode() + ", rate limit remaining "
+            + raw.headers().values("Helicone-RateLimit-Remaining") + ", " + raw.parse().id());
+      } catch (OpenAIServiceException e) {
+        System.out.println("call " + call + ": " + e.getClass().getSimpleName() + " status=" + e.statusCode()
+            + " code=" + e.code().orElse("-") + ", rate limit remaining "
+            + e.headers().values("Helicone-RateLimit-Remaining"));
+      }
+    }
   }
 
   static void chatGpt4o(OpenAIClient client) {

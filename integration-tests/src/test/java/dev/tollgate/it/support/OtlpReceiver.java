@@ -48,7 +48,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<ReceivedMetric> metrics = new ArrayList<>();
   private final List<byte[]> bodies = new ArrayList<>();
   private final AtomicLong sequence = new AtomicLong();
-  private long logRecords;
+  private final List<ReceivedLog> logs = new ArrayList<>();
 
   /** The suite-wide receiver, started on first use. */
   public static synchronized OtlpReceiver shared() {
@@ -134,7 +134,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private void onLogs(byte[] body) throws InvalidProtocolBufferException {
     ExportLogsServiceRequest request = ExportLogsServiceRequest.parseFrom(body);
     synchronized (lock) {
-      request.getResourceLogsList().forEach(rl -> rl.getScopeLogsList().forEach(sl -> logRecords += sl.getLogRecordsCount()));
+      request.getResourceLogsList().forEach(rl -> rl.getScopeLogsList().forEach(sl -> sl.getLogRecordsList()
+          .forEach(log -> logs.add(new ReceivedLog(rl.getResource(), sl.getScope(), log)))));
       lock.notifyAll();
     }
   }
@@ -164,7 +165,14 @@ public final class OtlpReceiver implements AutoCloseable {
 
   public long logRecordCount() {
     synchronized (lock) {
-      return logRecords;
+      return logs.size();
+    }
+  }
+
+  /** Log records whose resource has a string attribute {@code key} equal to {@code value}, in arrival order. */
+  public List<ReceivedLog> logsWithResourceAttribute(String key, String value) {
+    synchronized (lock) {
+      return logs.stream().filter(l -> value.equals(l.resourceAttrs().str(key))).toList();
     }
   }
 
