@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Requests that are not LLM calls ({@code GET /health} and a JSON {@code POST /health} on the
  * same server) pass through untouched: same headers (Helicone ones included), same body, same
- * answer, and no span.
+ * answer, and no span. So does an LLM call through a client Tollgate does not intercept
+ * (Reactor Netty's own {@code HttpClient}, without Spring).
  */
 class NonLlmRequestTest extends ItBase {
 
@@ -33,6 +34,22 @@ class NonLlmRequestTest extends ItBase {
       assertThat(request.firstHeader("Helicone-Property-Scenario"))
           .as("a non-LLM request keeps even its Helicone headers: " + request).isEqualTo("non-llm");
     }
+    assertNothingExported(agent.app());
+  }
+
+  /** A chat through Reactor Netty without Spring: not intercepted, so untouched, Helicone headers and all. */
+  @org.junit.jupiter.api.Test
+  void anLlmCallThroughAClientThatIsNotInterceptedPassesUntouched() {
+    SampleApp app = SampleApp.springWebClient();
+    ProviderRun[] runs = plainAndAgent(app, "raw-netty", "NonLlmRequestTest-raw-netty", r -> r);
+    ProviderRun plain = runs[0];
+    ProviderRun agent = runs[1];
+    assertExitedCleanly(agent.app());
+    assertSameStdout(plain.app(), agent.app());
+    assertThat(agent.app().stdout()).as("the chat was answered").contains("status: 200").contains("chatcmpl-");
+    assertProviderSawTheSame(plain, agent, false);
+    assertThat(agent.requests()).singleElement().satisfies(request -> assertThat(request.firstHeader("Helicone-Cache-Enabled"))
+        .as("an unintercepted call keeps its Helicone headers: " + request).isEqualTo("true"));
     assertNothingExported(agent.app());
   }
 }

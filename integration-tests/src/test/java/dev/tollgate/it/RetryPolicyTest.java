@@ -79,10 +79,12 @@ class RetryPolicyTest extends PolicyItBase {
       soft.assertThat(times.get("ticks-while-waiting")).as("the main thread's 50 ms work ticks while the call was in flight")
           .isNotNull().isGreaterThanOrEqualTo(5L);
     } else {
-      soft.assertThat(times.get("health-checks-while-waiting")).as("/health calls through the same client while the chat waited")
+      // A client held by the wait would finish at most one /health call in that second (after
+      // the wait); three or more prove its threads were free. Not a bound on each call's time:
+      // on a loaded machine one /health call alone can take most of a second.
+      soft.assertThat(times.get("health-checks-while-waiting")).as("/health calls through the same client while the chat "
+              + "waited (the slowest took " + times.get("worst-ms") + " ms)")
           .isNotNull().isGreaterThanOrEqualTo(3L);
-      soft.assertThat(times.get("worst-ms")).as("the slowest of those /health calls (ms): the client's threads were not held by the wait")
-          .isNotNull().isLessThanOrEqualTo(500L);
       soft.assertThat(agent.served().stream().filter(s -> s.path().equals("/health")).count())
           .as("/health requests the provider answered").isGreaterThanOrEqualTo(3L);
     }

@@ -24,7 +24,9 @@ import reactor.core.publisher.Flux;
  * <p>Scenarios, WebClient: chat, stream (SSE through {@code bodyToFlux}), cache, cache-stream,
  * retry, fallback, fallbacks (to another endpoint); RestClient: restclient, restclient-stream
  * (the body's InputStream line by line), restclient-cache, restclient-retry, restclient-fallback;
- * non-llm (a GET through WebClient, a POST through RestClient). Stdout shows the status and the
+ * non-llm (a GET through WebClient, a POST through RestClient); raw-netty (the chat through
+ * Reactor Netty's own {@code HttpClient}, without Spring: a client path Tollgate does not
+ * intercept). Stdout shows the status and the
  * body as received; the streams also write {@code chunk-ms <ms since request start>} to stderr
  * for every event.
  */
@@ -75,6 +77,7 @@ public final class SpringWebClientApp {
       case "restclient-retry" -> app.restChat(1, CHAT, RETRY);
       case "restclient-fallback" -> app.restChat(1, CHAT_GPT_4O, FALLBACK);
       case "non-llm" -> app.nonLlm();
+      case "raw-netty" -> app.rawNettyChat();
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -96,6 +99,26 @@ public final class SpringWebClientApp {
     for (int i = 0; i < extra.length; i += 2) {
       headers.set(extra[i], extra[i + 1]);
     }
+  }
+
+  /** The chat through Reactor Netty's own HttpClient, no Spring in between. */
+  void rawNettyChat() {
+    String[] answer = reactor.netty.http.client.HttpClient.create()
+        .headers(h -> {
+          h.set("Authorization", "Bearer " + apiKey);
+          h.set("Content-Type", "application/json");
+          h.set("Helicone-Property-Scenario", scenario);
+          h.set("Helicone-Cache-Enabled", "true");
+        })
+        .post()
+        .uri(baseUrl + "/chat/completions")
+        .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(CHAT)))
+        .responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8)
+            .defaultIfEmpty("")
+            .map(text -> new String[] {Integer.toString(response.status().code()), text}))
+        .block();
+    System.out.println("status: " + answer[0]);
+    System.out.println(answer[1]);
   }
 
   /** A chat through WebClient ({@code retrieve().toEntity}), {@code times} times. */
