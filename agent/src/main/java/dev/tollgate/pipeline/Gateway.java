@@ -11,6 +11,7 @@ import dev.tollgate.provider.Endpoint;
 import dev.tollgate.provider.EndpointRecognizer;
 import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.provider.ProviderCodec;
+import dev.tollgate.report.HtmlReport;
 import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
 import java.net.URI;
@@ -47,6 +48,8 @@ public final class Gateway {
   private final Supplier<OtelTelemetry> telemetryFactory;
   private final ConsoleReporter console;
   private final PolicyResolver policyResolver;
+  /** {@code tollgate.report}: the HTML report fed by every finished call, or null. */
+  private final HtmlReport report;
   private volatile ResponseCache responseCache;
   // one lock per lazily built part: a cache look-up must not wait while the warm-up holds
   // the telemetry's lock to build the SDK
@@ -71,6 +74,10 @@ public final class Gateway {
     this.telemetryFactory = telemetryFactory;
     this.console = config.console() ? new ConsoleReporter(System.err) : null;
     this.policyResolver = new PolicyResolver(config);
+    this.report = HtmlReport.fromConfig(config);
+    if (report != null) {
+      installExitHook(); // the report is written at exit even when no HTTP client was ever built
+    }
   }
 
   /**
@@ -130,9 +137,10 @@ public final class Gateway {
   }
 
   /**
-   * At JVM exit: let the warm-up finish, end the calls that waited for it, then export what
-   * is pending — all within {@code tollgate.shutdown-timeout}. One hook, so nothing is
-   * flushed before the last deferred span exists.
+   * At JVM exit: let the warm-up finish, end the calls that waited for it, write the HTML
+   * report ({@code tollgate.report}), then export what is pending — all within
+   * {@code tollgate.shutdown-timeout}. One hook, so nothing is flushed (or reported) before
+   * the last deferred span exists.
    */
   private void installExitHook() {
     if (!exitHookInstalled.compareAndSet(false, true)) {
@@ -147,6 +155,9 @@ public final class Gateway {
             w.join(Math.max(1, config.shutdownTimeoutMillis()));
           }
           drainPendingEnds();
+          if (report != null) {
+            report.writeAtExit(); // a local file of bounded size: milliseconds, before the export may wait
+          }
           OtelTelemetry t = telemetry;
           if (t != null) {
             t.flushAtExit(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
@@ -318,6 +329,13 @@ public final class Gateway {
         call.policy().onPriced();
       } catch (Throwable t) {
         TollgateLog.warnOnce("internal:policy-priced", "could not settle the call's cache cost", t);
+      }
+    }
+    if (report != null) {
+      try {
+        report.record(r);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:report", "could not count the call in the report", t);
       }
     }
     try {
