@@ -1,6 +1,8 @@
 package dev.tollgate.report;
 
 import dev.tollgate.telemetry.CallRecord;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,7 +55,8 @@ final class CallFacts {
     double duration = r.endNanos == 0 ? -1 : (r.endNanos - r.startNanos) / 1e6;
     double firstChunk = Boolean.TRUE.equals(r.stream) && r.firstChunkNanos != 0
         ? (r.firstChunkNanos - r.startNanos) / 1e6 : -1;
-    return new CallFacts(epochMillis, r.spanModel(), r.provider, r.userId, Map.copyOf(r.properties), r.costUsd,
+    return new CallFacts(epochMillis, r.spanModel(), r.provider, r.userId,
+        Collections.unmodifiableMap(new LinkedHashMap<>(r.properties)), r.costUsd,
         orZero(r.inputTokens), orZero(r.outputTokens), orZero(r.cacheReadTokens), r.cacheStatus,
         r.cacheSavedUsd == null ? 0 : r.cacheSavedUsd, duration, firstChunk, r.statusCode, r.errorType);
   }

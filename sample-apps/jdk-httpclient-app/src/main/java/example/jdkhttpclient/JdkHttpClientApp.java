@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * user switches on with headers: cache, cache-stream, cache-controls (seed, ignored keys, bucket,
  * max-age), cache-read-save, chat-twice (the same chat twice, no cache header), retry,
  * async-retry, fallback, fallbacks (to another endpoint), chat-gpt-4o (a chat with gpt-4o, no
- * header), bad-headers. Stdout shows the status and the body exactly as received.
+ * header), bad-headers; team-day (a small team's mixed day: several users, models, a stream, a
+ * cache hit, a question the provider may refuse). Stdout shows the status and the body exactly as received.
  * {@code stream} also writes {@code chunk-ms <ms since request start>} to stderr for every
  * {@code data:} line, so a test can see when each event arrived; other timings go to stderr too.
  */
@@ -76,6 +77,7 @@ public final class JdkHttpClientApp {
       case "fallbacks" -> app.fallbacks();
       case "chat-gpt-4o" -> app.chatGpt4o();
       case "bad-headers" -> app.badHeaders();
+      case "team-day" -> app.teamDay();
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -230,6 +232,35 @@ public final class JdkHttpClientApp {
       print(http.send(post("/chat/completions", CHAT, "Helicone-Retry-Enabled", "true", "Helicone-Retry-Num", "lots",
           "Helicone-Cache-Bucket-Max-Size", "99", "Helicone-Fallbacks", "[not json").build(), BodyHandlers.ofString()));
     }
+  }
+
+  /**
+   * A few people's calls, each with its user id and a feature property: chats on two models, a
+   * stream, embeddings, the same question twice with the cache on, and one more question whose
+   * answer may be an error. The third user's id comes from {@code EXTRA_USER_ID} (default dave).
+   */
+  void teamDay() throws Exception {
+    String extraUser = envOr("EXTRA_USER_ID", "dave");
+    String heardIsland = CHAT.replace("Bouvet Island", "Heard Island");
+    teamCall("alice", "search", "/chat/completions", CHAT);
+    teamCall("bob", "summarize", "/chat/completions", CHAT_GPT_4O);
+    HttpResponse<String> stream = http.send(asUser(post("/chat/completions", CHAT_STREAM), "alice", "search").build(),
+        BodyHandlers.ofString());
+    System.out.println("team-day alice search stream: status=" + stream.statusCode());
+    teamCall(extraUser, "index", "/embeddings", EMBEDDINGS);
+    teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
+    teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
+    teamCall("bob", "summarize", "/chat/completions", heardIsland);
+  }
+
+  private void teamCall(String user, String feature, String path, String json, String... extra) throws Exception {
+    HttpResponse<String> response = http.send(asUser(post(path, json, extra), user, feature).build(), BodyHandlers.ofString());
+    System.out.println("team-day " + user + " " + feature + " " + path + ": status=" + response.statusCode() + " "
+        + cacheHeaders(response));
+  }
+
+  private static HttpRequest.Builder asUser(HttpRequest.Builder builder, String user, String feature) {
+    return builder.setHeader("Helicone-User-Id", user).setHeader("Helicone-Property-Feature", feature);
   }
 
   /** What the gateway said about the cache: Helicone's header and Tollgate's, "-" when absent. */
