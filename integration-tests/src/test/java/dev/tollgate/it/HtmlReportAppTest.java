@@ -193,6 +193,20 @@ class HtmlReportAppTest extends ItBase {
     assertThat(colourful).as("saturated (chart-coloured) pixels of " + pixels + " in " + png).isGreaterThan(pixels / 200);
   }
 
+  @Test
+  void anAppWithoutLlmCallsStillGetsAnEmptyReport() throws Exception {
+    Path report = ItEnv.buildDir().resolve("it-reports").resolve(ItEnv.jdkLabel()).resolve("non-llm.html");
+    Files.createDirectories(report.getParent());
+    Files.deleteIfExists(report);
+    ProviderRun run = againstFakeProvider(AppRunner.launch(SampleApp.jdkHttpClient(), "non-llm").withAgent(true)
+        .testName("HtmlReportAppTest-non-llm").sysProp("tollgate.report", report.toString()));
+    assertExitedCleanly(run.app());
+    assertThat(report).as("written at exit\n" + run.app().describe()).exists();
+    Matcher m = DATA.matcher(Files.readString(report, StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    assertThat(JSON.readTree(m.group(1)).get("totals").get("requests").asLong()).isZero();
+  }
+
   private static List<String> keys(JsonNode rows) {
     List<String> out = new ArrayList<>();
     rows.forEach(row -> out.add(row.has("other") ? "(other)" : row.get("key").asText()));
