@@ -37,6 +37,7 @@ public final class HtmlReport {
   private final Object writeLock = new Object();
   private final AtomicBoolean writerStarted = new AtomicBoolean();
   private volatile String template;
+  private volatile Thread intervalWriter;
 
   HtmlReport(ReportCollector collector, Path file, long intervalMillis, String serviceName) {
     this.collector = collector;
@@ -91,12 +92,25 @@ public final class HtmlReport {
         try {
           write();
         } catch (Throwable e) {
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
           TollgateLog.warnOnce("internal:report-write", "could not write the report " + file, e);
         }
       }
     }, "tollgate-report");
     t.setDaemon(true);
+    intervalWriter = t;
     t.start();
+  }
+
+  /** For tests: stops the interval writer and waits until it has stopped. */
+  void stopIntervalWriter() throws InterruptedException {
+    Thread t = intervalWriter;
+    if (t != null) {
+      t.interrupt();
+      t.join();
+    }
   }
 
   /** At JVM exit: the final report. Never throws. */

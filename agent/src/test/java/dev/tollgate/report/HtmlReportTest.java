@@ -59,11 +59,15 @@ class HtmlReportTest {
     Path file = dir.resolve("live.html");
     HtmlReport report = new HtmlReport(new ReportCollector(new MutableClock(T0)), file, 50, null);
     report.record(Calls.call(T0, "gpt-4o-mini", "alice", 0.001, 100));
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!Files.exists(file) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    try {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!Files.exists(file) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(file).as("written by the interval thread, with no exit").exists();
+      assertThat(Files.readString(file)).contains("\"requests\":1");
+    } finally {
+      report.stopIntervalWriter(); // before the temporary folder goes
     }
-    assertThat(file).as("written by the interval thread, with no exit").exists();
-    assertThat(Files.readString(file)).contains("\"requests\":1");
   }
 }
