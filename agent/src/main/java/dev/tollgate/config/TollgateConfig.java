@@ -52,6 +52,8 @@ public final class TollgateConfig {
   private final String pricingFile;
   private final boolean console;
   private final long shutdownTimeoutMillis;
+  private final String reportFile;
+  private final long reportIntervalMillis;
 
   private final boolean cacheEnabled;
   private final long cacheTtlMillis;
@@ -88,6 +90,10 @@ public final class TollgateConfig {
     this.pricingFile = str(source, "tollgate.pricing.file");
     this.console = bool(source, "tollgate.console", false);
     this.shutdownTimeoutMillis = duration(source, "tollgate.shutdown-timeout", 1_000);
+    this.reportFile = str(source, "tollgate.report");
+    // a bare 0 (no unit) means "only at exit"
+    this.reportIntervalMillis = "0".equals(str(source, "tollgate.report.interval"))
+        ? 0 : duration(source, "tollgate.report.interval", 5L * 60_000L);
 
     this.cacheEnabled = bool(source, "tollgate.cache.enabled", false);
     long ttl = duration(source, "tollgate.cache.ttl", 7L * 86_400_000L);
@@ -261,6 +267,16 @@ public final class TollgateConfig {
   /** How long JVM exit may wait for the last telemetry export. */
   public long shutdownTimeoutMillis() {
     return shutdownTimeoutMillis;
+  }
+
+  /** {@code tollgate.report}: the HTML report to write (at exit and every interval), or null. */
+  public String reportFile() {
+    return reportFile;
+  }
+
+  /** {@code tollgate.report.interval}: how often the report is rewritten; 0 = only at exit. */
+  public long reportIntervalMillis() {
+    return reportIntervalMillis;
   }
 
   /** {@code tollgate.cache.enabled}: cache every handled call (read and write). */

@@ -14,6 +14,7 @@ import dev.tollgate.provider.Endpoint;
 import dev.tollgate.provider.EndpointRecognizer;
 import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.provider.ProviderCodec;
+import dev.tollgate.report.HtmlReport;
 import dev.tollgate.telemetry.CallRecord;
 import dev.tollgate.telemetry.OtelTelemetry;
 import java.net.URI;
@@ -55,6 +56,8 @@ public final class Gateway {
   private final Supplier<OtelTelemetry> telemetryFactory;
   private final ConsoleReporter console;
   private final PolicyResolver policyResolver;
+  /** {@code tollgate.report}: the HTML report fed by every finished call, or null. */
+  private final HtmlReport report;
   private volatile ResponseCache responseCache;
   private final Supplier<Limits> limitsFactory;
   private volatile Limits limits;
@@ -94,6 +97,10 @@ public final class Gateway {
     this.telemetryFactory = telemetryFactory;
     this.console = config.console() ? new ConsoleReporter(System.err) : null;
     this.policyResolver = new PolicyResolver(config);
+    this.report = HtmlReport.fromConfig(config);
+    if (report != null) {
+      installExitHook(); // the report is written at exit even when no HTTP client was ever built
+    }
   }
 
   /**
@@ -153,9 +160,10 @@ public final class Gateway {
   }
 
   /**
-   * At JVM exit: let the warm-up finish, end the calls that waited for it, then export what
-   * is pending — all within {@code tollgate.shutdown-timeout}. One hook, so nothing is
-   * flushed before the last deferred span exists.
+   * At JVM exit: let the warm-up finish, end the calls that waited for it, write the HTML
+   * report ({@code tollgate.report}), then export what is pending — all within
+   * {@code tollgate.shutdown-timeout}. One hook, so nothing is flushed (or reported) before
+   * the last deferred span exists.
    */
   private void installExitHook() {
     if (!exitHookInstalled.compareAndSet(false, true)) {
@@ -170,6 +178,9 @@ public final class Gateway {
             w.join(Math.max(1, config.shutdownTimeoutMillis()));
           }
           drainPendingEnds();
+          if (report != null) {
+            report.writeAtExit(); // a local file of bounded size: milliseconds, before the export may wait
+          }
           Alerts a = alerts;
           if (a != null) {
             a.drainAtExit(Math.max(1, (deadline - System.nanoTime()) / 2_000_000L));
@@ -385,6 +396,13 @@ public final class Gateway {
       }
     }
     alert(call, spend(call));
+    if (report != null) {
+      try {
+        report.record(r);
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:report", "could not count the call in the report", t);
+      }
+    }
     try {
       OtelTelemetry t = telemetry;
       if (t != null) {

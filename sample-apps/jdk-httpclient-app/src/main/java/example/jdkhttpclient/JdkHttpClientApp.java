@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * async-retry, fallback, fallbacks (to another endpoint), chat-gpt-4o (a chat with gpt-4o, no
  * header), bad-headers; azure-chat and azure-fallback (Azure OpenAI's deployment paths at
  * {@code AZURE_OPENAI_ENDPOINT}, key in {@code api-key}, no model in the body); unknown-paths
- * ({@code GET /models} and {@code POST /files} with Helicone headers, then a chat). Stdout shows the
- * status and the body exactly as received.
+ * ({@code GET /models} and {@code POST /files} with Helicone headers, then a chat); team-day (a
+ * small team's mixed day: several users, models, a stream, a cache hit, a question the provider
+ * may refuse). Stdout shows the status and the body exactly as received.
  * {@code stream} also writes {@code chunk-ms <ms since request start>} to stderr for every
  * {@code data:} line, so a test can see when each event arrived; other timings go to stderr too.
  */
@@ -82,6 +83,7 @@ public final class JdkHttpClientApp {
       case "azure-chat" -> app.azure("gpt-4o-mini");
       case "azure-fallback" -> app.azure("gpt-4o", "Helicone-Fallback-Model", "gpt-4o-mini", "Helicone-Fallback-OnCodes", "503");
       case "unknown-paths" -> app.unknownPaths();
+      case "team-day" -> app.teamDay();
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -273,6 +275,35 @@ public final class JdkHttpClientApp {
       print(http.send(post("/chat/completions", CHAT, "Helicone-Retry-Enabled", "true", "Helicone-Retry-Num", "lots",
           "Helicone-Cache-Bucket-Max-Size", "99", "Helicone-Fallbacks", "[not json").build(), BodyHandlers.ofString()));
     }
+  }
+
+  /**
+   * A few people's calls, each with its user id and a feature property: chats on two models, a
+   * stream, embeddings, the same question twice with the cache on, and one more question whose
+   * answer may be an error. The third user's id comes from {@code EXTRA_USER_ID} (default dave).
+   */
+  void teamDay() throws Exception {
+    String extraUser = envOr("EXTRA_USER_ID", "dave");
+    String heardIsland = CHAT.replace("Bouvet Island", "Heard Island");
+    teamCall("alice", "search", "/chat/completions", CHAT);
+    teamCall("bob", "summarize", "/chat/completions", CHAT_GPT_4O);
+    HttpResponse<String> stream = http.send(asUser(post("/chat/completions", CHAT_STREAM), "alice", "search").build(),
+        BodyHandlers.ofString());
+    System.out.println("team-day alice search stream: status=" + stream.statusCode());
+    teamCall(extraUser, "index", "/embeddings", EMBEDDINGS);
+    teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
+    teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
+    teamCall("bob", "summarize", "/chat/completions", heardIsland);
+  }
+
+  private void teamCall(String user, String feature, String path, String json, String... extra) throws Exception {
+    HttpResponse<String> response = http.send(asUser(post(path, json, extra), user, feature).build(), BodyHandlers.ofString());
+    System.out.println("team-day " + user + " " + feature + " " + path + ": status=" + response.statusCode() + " "
+        + cacheHeaders(response));
+  }
+
+  private static HttpRequest.Builder asUser(HttpRequest.Builder builder, String user, String feature) {
+    return builder.setHeader("Helicone-User-Id", user).setHeader("Helicone-Property-Feature", feature);
   }
 
   /** What the gateway said about the cache: Helicone's header and Tollgate's, "-" when absent. */
