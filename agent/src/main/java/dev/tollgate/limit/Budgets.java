@@ -2,7 +2,6 @@ package dev.tollgate.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -44,22 +43,7 @@ public final class Budgets {
     this.ledgers = Caffeine.newBuilder()
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
         .maximumSize(MAX_LEDGERS)
-        .expireAfter(new Expiry<Key, Ledger>() {
-          @Override
-          public long expireAfterCreate(Key key, Ledger value, long currentTime) {
-            return value.lifetimeNanos(clock.millis());
-          }
-
-          @Override
-          public long expireAfterUpdate(Key key, Ledger value, long currentTime, long currentDuration) {
-            return value.lifetimeNanos(clock.millis());
-          }
-
-          @Override
-          public long expireAfterRead(Key key, Ledger value, long currentTime, long currentDuration) {
-            return value.lifetimeNanos(clock.millis());
-          }
-        })
+        .expireAfter(new LifetimeExpiry<Key, Ledger>((key, ledger) -> ledger.lifetimeNanos(clock.millis())))
         .build();
   }
 

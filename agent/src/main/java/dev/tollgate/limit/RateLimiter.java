@@ -2,7 +2,6 @@ package dev.tollgate.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -31,22 +30,7 @@ public final class RateLimiter {
     this.windows = Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(MAX_WINDOWS)
-        .expireAfter(new Expiry<Key, SlidingWindow>() {
-          @Override
-          public long expireAfterCreate(Key key, SlidingWindow value, long currentTime) {
-            return key.lifetimeNanos();
-          }
-
-          @Override
-          public long expireAfterUpdate(Key key, SlidingWindow value, long currentTime, long currentDuration) {
-            return key.lifetimeNanos();
-          }
-
-          @Override
-          public long expireAfterRead(Key key, SlidingWindow value, long currentTime, long currentDuration) {
-            return key.lifetimeNanos();
-          }
-        })
+        .expireAfter(new LifetimeExpiry<Key, SlidingWindow>((key, window) -> key.lifetimeNanos()))
         .build();
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.limit.Limits;
 import dev.tollgate.policy.CachedResponse;
-import dev.tollgate.provider.Endpoint;
 import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.telemetry.OtelTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -19,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -54,17 +51,9 @@ class AdmissionTest {
   }
 
   private static LlmCall start(Gateway g, String url, byte[] body, Map<String, String> requestHeaders) {
-    URI uri = URI.create(url);
-    Map<String, String> lower = new HashMap<>();
-    ControlHeaders.Builder control = ControlHeaders.builder();
-    requestHeaders.forEach((k, v) -> {
-      control.accept(k, v);
-      lower.put(k.toLowerCase(Locale.ROOT), v);
-    });
-    HeaderLookup lookup = name -> lower.get(name.toLowerCase(Locale.ROOT));
-    Endpoint endpoint = g.recognize(uri.getHost(), 443, uri.getPath(), lookup);
-    return g.start(endpoint, uri, uri.getHost(), 443, uri.getPath(), control.build(), lookup, body);
+    return TestCalls.start(g, URI.create(url), body, requestHeaders);
   }
+
 
   private static LlmCall openAi(Gateway g, Map<String, String> headers) {
     return start(g, "https://api.openai.com/v1/chat/completions", OPENAI_BODY, headers);

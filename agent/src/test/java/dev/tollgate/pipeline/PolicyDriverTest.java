@@ -16,9 +16,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,17 +46,9 @@ class PolicyDriverTest {
   }
 
   private LlmCall start(Map<String, String> requestHeaders) {
-    Map<String, String> lower = new HashMap<>();
-    ControlHeaders.Builder control = ControlHeaders.builder();
-    requestHeaders.forEach((k, v) -> {
-      control.accept(k, v);
-      lower.put(k.toLowerCase(Locale.ROOT), v);
-    });
-    HeaderLookup lookup = name -> lower.get(name.toLowerCase(Locale.ROOT));
-    Endpoint endpoint = gateway.recognize(URI_OPENAI.getHost(), 443, URI_OPENAI.getPath(), lookup);
-    return gateway.start(endpoint, URI_OPENAI, URI_OPENAI.getHost(), 443, URI_OPENAI.getPath(), control.build(),
-        lookup, BODY);
+    return TestCalls.start(gateway, URI_OPENAI, BODY, requestHeaders);
   }
+
 
   private static void deliver(LlmCall call, int status) {
     call.onResponseHead(status, name -> name.equalsIgnoreCase("content-type") ? "application/json" : null,
