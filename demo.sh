@@ -23,7 +23,7 @@ if (exec 3<>/dev/tcp/127.0.0.1/4318) 2>/dev/null; then
 else
   echo "== no OTLP receiver on localhost:4318: console output only =="
   echo "   (to see the traces in Jaeger:  docker run --rm -d -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:latest  then run ./demo.sh again)"
-  OTEL_FLAGS+=(-Dotel.traces.exporter=none -Dotel.metrics.exporter=none)
+  OTEL_FLAGS+=(-Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none)
 fi
 
 export OPENAI_BASE_URL="http://localhost:$PORT/v1"
