@@ -97,9 +97,17 @@ final class CallFacts {
     }
     List<AlertFact> out = new ArrayList<>(r.alerts.size());
     for (CallRecord.Alert a : r.alerts) {
-      out.add(new AlertFact(a.kind, a.name, a.message, a.epochNanos / 1_000_000L));
+      out.add(new AlertFact(a.kind, a.name, clip(a.message), a.epochNanos / 1_000_000L));
     }
     return out;
+  }
+
+  /** An alert's sentence names a scope value (a user id): the report keeps at most this much of it. */
+  static final int ALERT_MESSAGE_KEPT = 500;
+
+  private static String clip(String message) {
+    return message == null || message.length() <= ALERT_MESSAGE_KEPT ? message
+        : message.substring(0, ALERT_MESSAGE_KEPT - 1) + "\u2026";
   }
 
   private static long orZero(Long n) {

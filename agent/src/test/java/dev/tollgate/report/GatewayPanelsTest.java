@@ -171,6 +171,16 @@ class GatewayPanelsTest {
   }
 
   @Test
+  void aLongAlertMessageIsClipped() throws Exception {
+    CallRecord r = Calls.call(T0, "gpt-4o-mini", "alice", 0.00001, 300);
+    r.alerts.add(new CallRecord.Alert("budget", "per-user", "budget 'per-user' reached 100% for user " + "x".repeat(10_000),
+        T0 * 1_000_000L, Map.of()));
+    record(r);
+    String message = snapshot(null).get("alerts").get("last").get(0).get("message").asText();
+    assertThat(message).hasSize(CallFacts.ALERT_MESSAGE_KEPT).startsWith("budget 'per-user' reached 100%").endsWith("x\u2026");
+  }
+
+  @Test
   void headroomIsEachProviderAndModelsLastReportFromTheProvider() throws Exception {
     CallRecord first = Calls.call(T0, "gpt-4o-mini", "alice", 0.00001, 300);
     limits(first, 5000L, 4999L, 4_000_000L, 3_999_983L);
