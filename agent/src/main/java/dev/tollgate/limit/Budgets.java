@@ -152,6 +152,31 @@ public final class Budgets {
     return out;
   }
 
+  /** The label of {@code policy}'s current window, as alerts name it: {@code 2026-11-26 (UTC)}, {@code last 1h}. */
+  public String windowLabel(BudgetPolicy policy) {
+    return policy.period() == BudgetPolicy.Period.ROLLING ? rollingLabel(policy)
+        : calendarLabel(policy, windowStart(policy, clock.millis()));
+  }
+
+  private static String calendarLabel(BudgetPolicy p, ZonedDateTime start) {
+    String label;
+    switch (p.period()) {
+      case WEEKLY:
+        label = "week of " + start.toLocalDate();
+        break;
+      case MONTHLY:
+        label = start.toLocalDate().toString().substring(0, 7);
+        break;
+      default:
+        label = start.toLocalDate().toString();
+    }
+    return label + " (" + p.zone().getId() + ")";
+  }
+
+  private static String rollingLabel(BudgetPolicy p) {
+    return "last " + dev.tollgate.config.Durations.format(p.rollingMillis());
+  }
+
   /** One ledger's spend now. */
   public static final class Reading {
     private final BudgetPolicy policy;
@@ -276,23 +301,12 @@ public final class Budgets {
     }
 
     static Ledger calendar(BudgetPolicy p, ZonedDateTime start) {
-      String label;
-      switch (p.period()) {
-        case WEEKLY:
-          label = "week of " + start.toLocalDate();
-          break;
-        case MONTHLY:
-          label = start.toLocalDate().toString().substring(0, 7);
-          break;
-        default:
-          label = start.toLocalDate().toString();
-      }
-      return new Ledger(p.alertPercents().length, label + " (" + p.zone().getId() + ")",
+      return new Ledger(p.alertPercents().length, calendarLabel(p, start),
           windowEnd(p, start).toInstant().toEpochMilli(), null, 0);
     }
 
     static Ledger rolling(BudgetPolicy p, long nowMillis) {
-      return new Ledger(p.alertPercents().length, "last " + dev.tollgate.config.Durations.format(p.rollingMillis()),
+      return new Ledger(p.alertPercents().length, rollingLabel(p),
           0, new SlidingWindow(TimeUnit.MILLISECONDS.toNanos(p.rollingMillis())), p.rollingMillis());
     }
 

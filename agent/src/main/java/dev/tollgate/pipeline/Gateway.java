@@ -98,6 +98,9 @@ public final class Gateway {
     this.console = config.console() ? new ConsoleReporter(System.err) : null;
     this.policyResolver = new PolicyResolver(config);
     this.report = HtmlReport.fromConfig(config);
+    if (report != null && !config.budgets().isEmpty()) {
+      report.showBudgets(() -> limits().budgets());
+    }
     if (report != null) {
       installExitHook(); // the report is written at exit even when no HTTP client was ever built
     }

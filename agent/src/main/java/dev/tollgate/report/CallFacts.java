@@ -1,8 +1,10 @@
 package dev.tollgate.report;
 
 import dev.tollgate.telemetry.CallRecord;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,10 +30,31 @@ final class CallFacts {
   final boolean error;
   final int statusCode;
   final String errorType;
+  /** {@code ratelimit:<policy>} or {@code budget:<name>} when Tollgate refused the call itself, else null. */
+  final String blockedBy;
+  /** What the provider's rate-limit headers said (null when absent). */
+  final Long rateLimitRequests;
+  final Long rateLimitRemainingRequests;
+  final Long rateLimitTokens;
+  final Long rateLimitRemainingTokens;
+  /** Alerts this call set off (usually none). */
+  final List<AlertFact> alerts;
+
+  /** One alert: kind, name, its sentence and when. */
+  record AlertFact(String kind, String name, String message, long epochMillis) {}
 
   CallFacts(long epochMillis, String model, String provider, String userId, Map<String, String> properties,
       Double costUsd, long inputTokens, long outputTokens, long cachedTokens, String cacheStatus, double savedUsd,
       double durationMillis, double firstChunkMillis, int statusCode, String errorType) {
+    this(epochMillis, model, provider, userId, properties, costUsd, inputTokens, outputTokens, cachedTokens, cacheStatus,
+        savedUsd, durationMillis, firstChunkMillis, statusCode, errorType, null, null, null, null, null, List.of());
+  }
+
+  CallFacts(long epochMillis, String model, String provider, String userId, Map<String, String> properties,
+      Double costUsd, long inputTokens, long outputTokens, long cachedTokens, String cacheStatus, double savedUsd,
+      double durationMillis, double firstChunkMillis, int statusCode, String errorType, String blockedBy,
+      Long rateLimitRequests, Long rateLimitRemainingRequests, Long rateLimitTokens, Long rateLimitRemainingTokens,
+      List<AlertFact> alerts) {
     this.epochMillis = epochMillis;
     this.model = model;
     this.provider = provider;
@@ -48,6 +71,12 @@ final class CallFacts {
     this.statusCode = statusCode;
     this.errorType = errorType;
     this.error = errorType != null || statusCode >= 400;
+    this.blockedBy = blockedBy;
+    this.rateLimitRequests = rateLimitRequests;
+    this.rateLimitRemainingRequests = rateLimitRemainingRequests;
+    this.rateLimitTokens = rateLimitTokens;
+    this.rateLimitRemainingTokens = rateLimitRemainingTokens;
+    this.alerts = alerts;
   }
 
   static CallFacts of(CallRecord r) {
@@ -58,7 +87,27 @@ final class CallFacts {
     return new CallFacts(epochMillis, r.spanModel(), r.provider, r.userId,
         Collections.unmodifiableMap(new LinkedHashMap<>(r.properties)), r.costUsd,
         orZero(r.inputTokens), orZero(r.outputTokens), orZero(r.cacheReadTokens), r.cacheStatus,
-        r.cacheSavedUsd == null ? 0 : r.cacheSavedUsd, duration, firstChunk, r.statusCode, r.errorType);
+        r.cacheSavedUsd == null ? 0 : r.cacheSavedUsd, duration, firstChunk, r.statusCode, r.errorType, r.blockedBy,
+        r.rateLimitRequests, r.rateLimitRemainingRequests, r.rateLimitTokens, r.rateLimitRemainingTokens, alerts(r));
+  }
+
+  private static List<AlertFact> alerts(CallRecord r) {
+    if (r.alerts.isEmpty()) {
+      return List.of();
+    }
+    List<AlertFact> out = new ArrayList<>(r.alerts.size());
+    for (CallRecord.Alert a : r.alerts) {
+      out.add(new AlertFact(a.kind, a.name, clip(a.message), a.epochNanos / 1_000_000L));
+    }
+    return out;
+  }
+
+  /** An alert's sentence names a scope value (a user id): the report keeps at most this much of it. */
+  static final int ALERT_MESSAGE_KEPT = 500;
+
+  private static String clip(String message) {
+    return message == null || message.length() <= ALERT_MESSAGE_KEPT ? message
+        : message.substring(0, ALERT_MESSAGE_KEPT - 1) + "\u2026";
   }
 
   private static long orZero(Long n) {

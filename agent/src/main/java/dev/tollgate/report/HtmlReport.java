@@ -2,6 +2,7 @@ package dev.tollgate.report;
 
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.limit.Budgets;
 import dev.tollgate.telemetry.CallRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * {@code tollgate.report=<file.html>}: a self-contained HTML page of what the application's LLM
@@ -38,6 +41,8 @@ public final class HtmlReport {
   private final AtomicBoolean writerStarted = new AtomicBoolean();
   private volatile String template;
   private volatile Thread intervalWriter;
+  /** The configured budgets, read at each write; null when none is configured. */
+  private volatile Supplier<Budgets> budgets;
 
   HtmlReport(ReportCollector collector, Path file, long intervalMillis, String serviceName) {
     this.collector = collector;
@@ -71,6 +76,14 @@ public final class HtmlReport {
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Shows the budgets' burn on the page: {@code budgets} is asked for them at each write, on the
+   * writing thread (the budgets are thread-safe), so the page has each window's spend as of then.
+   */
+  public void showBudgets(Supplier<Budgets> budgets) {
+    this.budgets = budgets;
   }
 
   /** Counts a finished call; the first one starts the interval writer. */
@@ -124,7 +137,7 @@ public final class HtmlReport {
 
   /** Writes the page now: to a temporary file beside the report, then moved over it. */
   public void write() throws IOException {
-    String html = render(collector.snapshotJson(serviceName, intervalMillis));
+    String html = render(collector.snapshotJson(serviceName, intervalMillis, readBudgets()));
     synchronized (writeLock) {
       Path dir = file.getParent();
       Files.createDirectories(dir);
@@ -139,6 +152,20 @@ public final class HtmlReport {
       } finally {
         Files.deleteIfExists(tmp);
       }
+    }
+  }
+
+  /** Each budget's burn now; null when no budget is configured, or (logged once) when they can't be read. */
+  private List<BudgetBurn.Budget> readBudgets() {
+    Supplier<Budgets> source = budgets;
+    if (source == null) {
+      return null;
+    }
+    try {
+      return BudgetBurn.read(source.get());
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:report-budgets", "could not read the budgets for the report", t);
+      return null;
     }
   }
 

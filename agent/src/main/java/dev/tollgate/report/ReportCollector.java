@@ -43,6 +43,7 @@ public final class ReportCollector {
   private final TopTable users = new TopTable(USERS_KEPT, false);
   private final Map<String, TopTable> properties = new LinkedHashMap<>();
   private long propertyNamesIgnored;
+  private final GatewayActivity gateway = new GatewayActivity();
   private final PriorityQueue<ExpensiveCall> mostExpensive =
       new PriorityQueue<>(Comparator.comparingDouble(ExpensiveCall::costUsd));
 
@@ -62,6 +63,7 @@ public final class ReportCollector {
     synchronized (lock) {
       all.add(call);
       series.add(call, now);
+      gateway.add(call);
       models.add(model, call);
       users.add(call.userId != null ? call.userId : "", call);
       for (Map.Entry<String, String> p : call.properties.entrySet()) {
@@ -91,6 +93,14 @@ public final class ReportCollector {
 
   /** Everything counted so far as one JSON object, safe to embed in a {@code <script>} element. */
   public String snapshotJson(String serviceName, long intervalMillis) {
+    return snapshotJson(serviceName, intervalMillis, null);
+  }
+
+  /**
+   * @param budgets each configured budget's burn, read just before (outside this collector's
+   *     lock); null when no budget is configured
+   */
+  String snapshotJson(String serviceName, long intervalMillis, List<BudgetBurn.Budget> budgets) {
     long now = clock.millis();
     StringBuilder out = new StringBuilder(16_384);
     synchronized (lock) {
@@ -111,6 +121,7 @@ public final class ReportCollector {
         ReportJson.field(out, "w", b.width);
         ReportJson.field(out, "requests", b.requests);
         ReportJson.field(out, "errors", b.errors);
+        ReportJson.field(out, "refused", b.refused);
         ReportJson.field(out, "cost", b.costUsd);
         ReportJson.field(out, "otherCost", b.otherModelsCostUsd);
         ReportJson.name(out, "byModel");
@@ -159,9 +170,91 @@ public final class ReportCollector {
         out.append(',');
       }
       ReportJson.close(out, ']');
+      out.append(',');
+      ReportJson.name(out, "budgets");
+      if (budgets == null) {
+        out.append("null");
+      } else {
+        BudgetBurn.json(out, budgets);
+      }
+      out.append(',');
+      gatewayActivity(out);
       out.append('}');
     }
     return out.toString();
+  }
+
+  /** Refusals, alerts and provider headroom: the fields {@code refusals}, {@code alerts}, {@code headroom}. */
+  private void gatewayActivity(StringBuilder out) {
+    ReportJson.name(out, "refusals");
+    out.append('{');
+    ReportJson.field(out, "total", gateway.refusedTotal());
+    ReportJson.name(out, "reasons");
+    out.append('[');
+    for (Map.Entry<String, GatewayActivity.Refusals> e : gateway.refusals().entrySet()) {
+      refusal(out, e.getKey(), e.getValue());
+    }
+    GatewayActivity.Refusals other = gateway.otherRefusals();
+    if (other.count > 0) {
+      refusal(out, null, other);
+    }
+    ReportJson.close(out, ']');
+    out.append("},");
+    ReportJson.name(out, "alerts");
+    out.append('{');
+    ReportJson.field(out, "total", gateway.alertsTotal());
+    ReportJson.name(out, "last");
+    out.append('[');
+    for (CallFacts.AlertFact a : gateway.lastAlerts()) {
+      out.append('{');
+      ReportJson.field(out, "t", a.epochMillis());
+      ReportJson.field(out, "kind", a.kind());
+      ReportJson.field(out, "name", a.name());
+      ReportJson.field(out, "message", a.message());
+      ReportJson.close(out, '}');
+      out.append(',');
+    }
+    ReportJson.close(out, ']');
+    out.append("},");
+    ReportJson.name(out, "headroom");
+    out.append('{');
+    ReportJson.field(out, "dropped", gateway.headroomPairsDropped());
+    ReportJson.name(out, "rows");
+    out.append('[');
+    for (GatewayActivity.Headroom h : gateway.headroom()) {
+      out.append('{');
+      ReportJson.field(out, "provider", h.provider);
+      ReportJson.field(out, "model", h.model);
+      ReportJson.field(out, "t", h.reportedAtMillis);
+      optional(out, "limitRequests", h.limitRequests);
+      optional(out, "remainingRequests", h.remainingRequests);
+      optional(out, "limitTokens", h.limitTokens);
+      optional(out, "remainingTokens", h.remainingTokens);
+      ReportJson.close(out, '}');
+      out.append(',');
+    }
+    ReportJson.close(out, ']');
+    out.append('}');
+  }
+
+  private static void refusal(StringBuilder out, String reason, GatewayActivity.Refusals r) {
+    out.append('{');
+    if (reason == null) {
+      ReportJson.field(out, "other", true);
+    } else {
+      ReportJson.field(out, "reason", reason);
+    }
+    ReportJson.field(out, "count", r.count);
+    ReportJson.field(out, "first", r.firstMillis);
+    ReportJson.field(out, "last", r.lastMillis);
+    ReportJson.close(out, '}');
+    out.append(',');
+  }
+
+  private static void optional(StringBuilder out, String name, Long value) {
+    if (value != null) {
+      ReportJson.field(out, name, value);
+    }
   }
 
   private static void rows(StringBuilder out, List<TopTable.Row> rows) {
@@ -234,6 +327,12 @@ public final class ReportCollector {
   int propertyNamesKept() {
     synchronized (lock) {
       return properties.size();
+    }
+  }
+
+  int headroomPairsKept() {
+    synchronized (lock) {
+      return gateway.headroomPairsKept();
     }
   }
 

@@ -29,6 +29,8 @@ final class TimeSeries {
     final long width;
     long requests;
     long errors;
+    /** Calls Tollgate refused itself (a rate limit or budget): also counted in {@link #errors}. */
+    long refused;
     double costUsd;
     double otherModelsCostUsd;
     final Map<String, Double> costByModel = new LinkedHashMap<>();
@@ -55,6 +57,7 @@ final class TimeSeries {
     void addAll(Bucket other) {
       requests += other.requests;
       errors += other.errors;
+      refused += other.refused;
       costUsd += other.costUsd;
       otherModelsCostUsd += other.otherModelsCostUsd;
       for (Map.Entry<String, Double> e : other.costByModel.entrySet()) {
@@ -82,12 +85,19 @@ final class TimeSeries {
     long t = Math.min(call.epochMillis, nowMillis);
     double cost = call.costUsd == null ? 0 : call.costUsd;
     long errors = call.error ? 1 : 0;
+    Bucket bucket;
     if (t >= minuteCutoff(nowMillis)) {
-      long start = floor(t, MINUTE);
-      minutes.computeIfAbsent(start, s -> new Bucket(s, MINUTE)).add(call.model, 1, errors, cost);
+      bucket = minutes.computeIfAbsent(floor(t, MINUTE), s -> new Bucket(s, MINUTE));
     } else if (t >= hourCutoff(nowMillis)) {
-      long start = floor(t, HOUR);
-      hours.computeIfAbsent(start, s -> new Bucket(s, HOUR)).add(call.model, 1, errors, cost);
+      bucket = hours.computeIfAbsent(floor(t, HOUR), s -> new Bucket(s, HOUR));
+    } else {
+      bucket = null;
+    }
+    if (bucket != null) {
+      bucket.add(call.model, 1, errors, cost);
+      if (call.blockedBy != null) {
+        bucket.refused++;
+      }
     } else {
       callsTooOld++;
     }

@@ -55,6 +55,22 @@ class BudgetsTest {
   }
 
   @Test
+  void theCurrentWindowsLabelIsTheOneAlertsName() {
+    BudgetPolicy daily = BudgetPolicy.parse("daily", "1;alert=100");
+    BudgetPolicy weekly = BudgetPolicy.parse("weekly", "1;w=weekly;tz=Europe/Berlin");
+    BudgetPolicy monthly = BudgetPolicy.parse("monthly", "1;w=monthly");
+    BudgetPolicy rolling = BudgetPolicy.parse("burst", "1;w=90m");
+    Budgets budgets = new Budgets(List.of(daily, weekly, monthly, rolling), clock);
+    assertThat(budgets.windowLabel(daily)).isEqualTo("2026-11-26 (Z)")
+        .isEqualTo(budgets.spend(call(null, null), 1.0).get(0).window());
+    assertThat(budgets.windowLabel(weekly)).isEqualTo("week of 2026-11-23 (Europe/Berlin)");
+    assertThat(budgets.windowLabel(monthly)).isEqualTo("2026-11 (Z)");
+    assertThat(budgets.windowLabel(rolling)).isEqualTo("last 90m");
+    clock.set(Instant.parse("2026-11-27T00:00:00Z"));
+    assertThat(budgets.windowLabel(daily)).isEqualTo("2026-11-27 (Z)");
+  }
+
+  @Test
   void calendarWindowsFollowTheBudgetsZone() {
     BudgetPolicy berlinDay = BudgetPolicy.parse("d", "1;tz=Europe/Berlin");
     // 23:30 UTC on the 26th is already the 27th in Berlin

@@ -3,8 +3,11 @@ package dev.tollgate.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.limit.BudgetPolicy;
+import dev.tollgate.limit.Budgets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,35 @@ class HtmlReportTest {
     try (Stream<Path> files = Files.list(file.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString())).as("no temporary file left").containsExactly("today.html");
     }
+  }
+
+  @Test
+  void theBudgetsAreReadAtEachWriteAndAHostileScopeValueStaysData() throws Exception {
+    MutableClock clock = new MutableClock(T0);
+    Budgets budgets = new Budgets(List.of(BudgetPolicy.parse("per-user", "0.000001;s=user;mode=block")), clock);
+    Path file = dir.resolve("budgets.html");
+    HtmlReport report = new HtmlReport(new ReportCollector(clock), file, 0, null);
+    report.showBudgets(() -> budgets);
+    report.write();
+    assertThat(Files.readString(file)).contains("\"name\":\"per-user\"").contains("\"spenders\":[]");
+
+    budgets.spend(name -> ReportCollectorTest.HOSTILE, 0.000002);
+    report.write();
+    String html = Files.readString(file);
+    assertThat(html).as("the spend as of this write")
+        .contains("{\"value\":\"\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e\",\"spent\":2.0E-6}")
+        .doesNotContain(ReportCollectorTest.HOSTILE).doesNotContain("<img");
+  }
+
+  @Test
+  void budgetsThatCannotBeReadLeaveThePageWithoutThem() throws Exception {
+    Path file = dir.resolve("no-budgets.html");
+    HtmlReport report = new HtmlReport(new ReportCollector(new MutableClock(T0)), file, 0, null);
+    report.showBudgets(() -> {
+      throw new IllegalStateException("not ready");
+    });
+    report.write();
+    assertThat(Files.readString(file)).contains("\"budgets\":null");
   }
 
   @Test

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@code AZURE_OPENAI_ENDPOINT}, key in {@code api-key}, no model in the body); unknown-paths
  * ({@code GET /models} and {@code POST /files} with Helicone headers, then a chat); team-day (a
  * small team's mixed day: several users, models, a stream, a cache hit, a question the provider
- * may refuse). Stdout shows the status and the body exactly as received.
+ * may refuse); team-limits (the same team under a per-user rate limit and whatever budgets the
+ * run configures: each person asks again after a first answer). Stdout shows the status and the body exactly as received.
  * {@code stream} also writes {@code chunk-ms <ms since request start>} to stderr for every
  * {@code data:} line, so a test can see when each event arrived; other timings go to stderr too.
  */
@@ -84,6 +85,7 @@ public final class JdkHttpClientApp {
       case "azure-fallback" -> app.azure("gpt-4o", "Helicone-Fallback-Model", "gpt-4o-mini", "Helicone-Fallback-OnCodes", "503");
       case "unknown-paths" -> app.unknownPaths();
       case "team-day" -> app.teamDay();
+      case "team-limits" -> app.teamLimits();
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
   }
@@ -294,6 +296,28 @@ public final class JdkHttpClientApp {
     teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
     teamCall("carol", "search", "/chat/completions", CHAT, "Helicone-Cache-Enabled", "true");
     teamCall("bob", "summarize", "/chat/completions", heardIsland);
+  }
+
+  /**
+   * The team again, each person asking a second time after a first answer: alice under her own
+   * {@code Helicone-RateLimit-Policy} of one call a minute, bob on gpt-4o, carol streaming, and
+   * the {@code EXTRA_USER_ID} user embedding, then chatting twice. Which of the later calls go
+   * through depends on the run's budgets; a refused call prints its 429 like any other status.
+   */
+  void teamLimits() throws Exception {
+    String extraUser = envOr("EXTRA_USER_ID", "dave");
+    String[] oneCallPerMinute = {"Helicone-RateLimit-Policy", "1;w=60;s=user"};
+    teamCall("alice", "search", "/chat/completions", CHAT, oneCallPerMinute);
+    teamCall("alice", "search", "/chat/completions", CHAT, oneCallPerMinute);
+    teamCall("bob", "summarize", "/chat/completions", CHAT_GPT_4O);
+    teamCall("bob", "summarize", "/chat/completions", CHAT_GPT_4O);
+    HttpResponse<String> stream = http.send(asUser(post("/chat/completions", CHAT_STREAM), "carol", "search").build(),
+        BodyHandlers.ofString());
+    System.out.println("team-limits carol search stream: status=" + stream.statusCode());
+    teamCall(extraUser, "index", "/embeddings", EMBEDDINGS);
+    teamCall(extraUser, "index", "/chat/completions", CHAT);
+    teamCall(extraUser, "index", "/chat/completions", CHAT);
+    teamCall("carol", "search", "/chat/completions", CHAT.replace("Bouvet Island", "Heard Island"));
   }
 
   private void teamCall(String user, String feature, String path, String json, String... extra) throws Exception {
