@@ -79,8 +79,9 @@ public final class Alerts {
     for (Budgets.Crossing c : crossed) {
       BudgetPolicy p = c.policy();
       String who = p.scope() == null ? "" : " for " + p.scope() + " " + (c.scopeValue() == null ? "(none)" : c.scopeValue());
-      String message = String.format(Locale.ROOT, "budget '%s' (%s) reached %d%%: $%.4f of $%.2f spent in %s%s",
-          p.name(), p.describe(), c.percent(), c.spentUsd(), p.limitUsd(), c.window(), who);
+      String message = String.format(Locale.ROOT, "budget '%s' (%s) reached %d%%: %s of %s spent in %s%s",
+          p.name(), p.describe(), c.percent(), BudgetPolicy.usd(c.spentUsd()), BudgetPolicy.usd(p.limitUsd()), c.window(),
+          who);
       Map<String, Object> attrs = new LinkedHashMap<>();
       attrs.put("tollgate.alert.threshold_percent", (long) c.percent());
       attrs.put("tollgate.alert.spent_usd", c.spentUsd());

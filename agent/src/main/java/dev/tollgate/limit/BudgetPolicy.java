@@ -213,8 +213,23 @@ public final class BudgetPolicy {
   public String describe() {
     String window = period == Period.ROLLING ? "per rolling " + Durations.format(rollingMillis)
         : period.name().toLowerCase(Locale.ROOT) + " (" + zone.getId() + ")";
-    return String.format(Locale.ROOT, "$%.2f %s%s, %s", limitUsd, window,
+    return String.format(Locale.ROOT, "%s %s%s, %s", usd(limitUsd), window,
         scope == null ? "" : " per " + scope, mode.name().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * An amount as people read it: cents from a dollar up ({@code $25.00}), and below a dollar
+   * three significant digits, so that a tiny budget does not read {@code $0.00}
+   * ({@code $0.5}, {@code $0.00125}).
+   */
+  public static String usd(double amount) {
+    if (!Double.isFinite(amount)) {
+      return "$" + amount;
+    }
+    if (Math.abs(amount) >= 1 || amount == 0) {
+      return String.format(Locale.ROOT, "$%.2f", amount);
+    }
+    return "$" + new java.math.BigDecimal(amount).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
   @Override

@@ -81,7 +81,7 @@ class AlertsTest {
     try (TollgateLogCapture log = TollgateLogCapture.start()) {
       alerts.budgetsCrossed(crossEightyPercent("10;s=user;mode=block;alert=50,80", "alice"), r);
       assertThat(log.text()).contains("ALERT budget 'team' ($10.00 daily (Z) per user, block) reached 50%")
-          .contains("reached 80%: $8.0000 of $10.00 spent in 2026-11-26 (Z) for user alice");
+          .contains("reached 80%: $8.00 of $10.00 spent in 2026-11-26 (Z) for user alice");
     }
     assertThat(r.alerts).extracting(a -> a.kind + ":" + a.name).containsExactly("budget:team", "budget:team");
     CallRecord.Alert eighty = r.alerts.get(1);
@@ -107,7 +107,7 @@ class AlertsTest {
     alerts.budgetsCrossed(crossEightyPercent("10;alert=80", null), record());
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo(
         "{\"text\":\":rotating_light: Tollgate: budget 'team' ($10.00 daily (Z), alert) reached 80%: "
-            + "$8.0000 of $10.00 spent in 2026-11-26 (Z)\"}");
+            + "$8.00 of $10.00 spent in 2026-11-26 (Z)\"}");
   }
 
   @Test

@@ -55,4 +55,15 @@ class BudgetPolicyTest {
     assertThatThrownBy(() -> BudgetPolicy.parse("b", "5;s=a b")).hasMessageContaining("property name");
     assertThatThrownBy(() -> BudgetPolicy.parse("a b", "5")).hasMessageContaining("budget name");
   }
+
+  @Test
+  void amountsReadWellBelowADollarToo() {
+    assertThat(BudgetPolicy.usd(25)).isEqualTo("$25.00");
+    assertThat(BudgetPolicy.usd(1234.5)).isEqualTo("$1234.50");
+    assertThat(BudgetPolicy.usd(0.5)).isEqualTo("$0.5");
+    assertThat(BudgetPolicy.usd(0.00125)).isEqualTo("$0.00125");
+    assertThat(BudgetPolicy.usd(0.0000051234)).isEqualTo("$0.00000512");
+    assertThat(BudgetPolicy.usd(0)).isEqualTo("$0.00");
+    assertThat(BudgetPolicy.parse("tiny", "0.00001").describe()).isEqualTo("$0.00001 daily (Z), alert");
+  }
 }
