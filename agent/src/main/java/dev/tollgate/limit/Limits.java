@@ -110,6 +110,11 @@ public final class Limits {
       return refusedBy;
     }
 
+    /** True when an admitted call's cost is counted against a {@code cents} rate limit. */
+    public boolean chargesCost() {
+      return !charges.isEmpty();
+    }
+
     /**
      * The rate limit the response headers report: the refusing one, else the one with the
      * fewest units left; null when no rate limit applied.

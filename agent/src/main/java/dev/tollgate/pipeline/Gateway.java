@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -78,6 +79,8 @@ public final class Gateway {
   /** Calls that ended while the warm-up was still building the SDK or the price table. */
   private final ConcurrentLinkedQueue<Runnable> pendingEnds = new ConcurrentLinkedQueue<>();
   private volatile Thread warmUpThread;
+  /** Calls whose end is being completed right now (an exit waits for them before the flush). */
+  private final AtomicInteger completing = new AtomicInteger();
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
@@ -181,6 +184,10 @@ public final class Gateway {
             w.join(Math.max(1, config.shutdownTimeoutMillis()));
           }
           drainPendingEnds();
+          // a call that ended on a client's thread just before exit may still be recording
+          while (completing.get() > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1);
+          }
           if (report != null) {
             report.writeAtExit(); // a local file of bounded size: milliseconds, before the export may wait
           }
@@ -372,6 +379,12 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
       }
     }
+    if (countsAgainstLimits(call)) {
+      // a budget or a cents rate limit must see this cost before the next call is admitted,
+      // even while the warm-up still builds the SDK: price now (the price table is built at
+      // once if the warm-up has not got to it yet)
+      settle(call);
+    }
     if (warmingUp()) {
       pendingEnds.add(() -> complete(call));
       if (!warmingUp()) {
@@ -382,7 +395,17 @@ public final class Gateway {
     complete(call);
   }
 
-  private void complete(LlmCall call) {
+  /** True when the call's cost must be counted as soon as it ends: budgets, or a cents rate limit. */
+  private boolean countsAgainstLimits(LlmCall call) {
+    return !config.budgets().isEmpty() || (call.policy() != null && call.policy().verdict() != null
+        && call.policy().verdict().chargesCost());
+  }
+
+  /** Prices the call, settles its cache entry's cost, counts it against limits and budgets. Once. */
+  private void settle(LlmCall call) {
+    if (!call.markSettled()) {
+      return;
+    }
     CallRecord r = call.record();
     try {
       if (r.costUsd == null) {
@@ -399,6 +422,20 @@ public final class Gateway {
       }
     }
     alert(call, spend(call));
+  }
+
+  private void complete(LlmCall call) {
+    completing.incrementAndGet();
+    try {
+      record(call);
+    } finally {
+      completing.decrementAndGet();
+    }
+  }
+
+  private void record(LlmCall call) {
+    CallRecord r = call.record();
+    settle(call);
     if (report != null) {
       try {
         report.record(r);

@@ -25,6 +25,7 @@ public final class LlmCall {
   private final CallRecord record;
   private final OtelTelemetry.CallSpan span;
   private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicBoolean settled = new AtomicBoolean();
   private final PolicyDriver policy;
   private ResponseObserver observer;
 
@@ -180,6 +181,11 @@ public final class LlmCall {
   /** The call failed: no response, or the body broke off. */
   public void onError(Throwable error) {
     finish(false, error == null ? new IllegalStateException("unknown") : error);
+  }
+
+  /** True the first time only: the call's cost is counted once, whether at its end or when the warm-up lets it. */
+  boolean markSettled() {
+    return settled.compareAndSet(false, true);
   }
 
   public boolean ended() {

@@ -178,4 +178,37 @@ class AdmissionTest {
     assertThat(spans.getFinishedSpanItems().get(0).getAttributes().get(AttributeKey.stringArrayKey("tollgate.config.error")))
         .containsExactly("RateLimit-Policy: '10;w=5': the window w must be 60..31536000 seconds; ignored");
   }
+
+  @Test
+  void aBudgetSeesEveryCostAtOnceEvenWhileTheWarmUpStillBuildsTheSdk() throws Exception {
+    java.util.concurrent.CountDownLatch sdkReady = new java.util.concurrent.CountDownLatch(1);
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build();
+    TollgateConfig config = TollgateConfig.of(Map.of("tollgate.budget.cap", "0.5;mode=block"));
+    Gateway g = new Gateway(config, () -> (r, p) -> r.costUsd = r.inputTokens == null ? null : 0.25, () -> {
+      try {
+        sdkReady.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new OtelTelemetry(sdk);
+    }, () -> new Limits(config.rateLimits(), config.budgets(), nanos::get,
+        Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC)));
+    g.warmUp();
+    assertThat(run(openAi(g, Map.of()))).isNull();
+    assertThat(run(openAi(g, Map.of()))).isNull();
+    assertThat(run(openAi(g, Map.of()))).as("the first two calls' cost counted before their spans exist").isNotNull();
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+
+    sdkReady.countDown();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (spans.getFinishedSpanItems().size() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    List<SpanData> all = spans.getFinishedSpanItems();
+    assertThat(all).extracting(span -> span.getAttributes().get(AttributeKey.doubleKey("tollgate.cost.usd")))
+        .containsExactly(0.25, 0.25, 0.0);
+    assertThat(g.limits().budgets().spent(config.budgets().get(0), null)).as("each cost counted once").isEqualTo(0.5);
+  }
 }
