@@ -379,10 +379,12 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
       }
     }
-    if (countsAgainstLimits(call)) {
-      // a budget or a cents rate limit must see this cost before the next call is admitted,
-      // even while the warm-up still builds the SDK: price now (the price table is built at
-      // once if the warm-up has not got to it yet)
+    if (pricer != null || countsAgainstLimits(call)) {
+      // Price at once, on the thread that ended the call, so that the next call sees this one:
+      // a cache hit reads what its entry cost, and a budget or a cents rate limit must count
+      // this cost before the next call is admitted (for those, even while the warm-up has not
+      // built the price table yet: it is built now). Otherwise the deferred end prices it, in
+      // order.
       settle(call);
     }
     if (warmingUp()) {
