@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
  * stdout, exit 0, no stack traces on stderr, and not noticeably slower than with a live exporter.
  */
 class ExporterDownTest extends ItBase {
+  /**
+   * What a dead exporter may add to the app's wall time: 2 s, or half the live run's time on a
+   * machine so loaded that one JVM run takes many seconds (both runs then jitter by seconds).
+   * What this guards against is far larger: an exporter that waited out its 10 s timeout, or
+   * retried, at exit.
+   */
   private static final long MAX_EXTRA_MILLIS = 2000;
 
   @Test
@@ -40,7 +46,7 @@ class ExporterDownTest extends ItBase {
     assertExitedCleanly(up.app());
     assertThat(dead.app().wallMillis())
         .as("wall time with a dead exporter (" + dead.app().wallMillis() + " ms) vs a live one (" + up.app().wallMillis() + " ms)")
-        .isLessThanOrEqualTo(up.app().wallMillis() + MAX_EXTRA_MILLIS);
+        .isLessThanOrEqualTo(up.app().wallMillis() + Math.max(MAX_EXTRA_MILLIS, up.app().wallMillis() / 2));
     assertNoSecretLeaks(dead.app());
   }
 
