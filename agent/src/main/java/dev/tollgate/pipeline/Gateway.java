@@ -79,6 +79,7 @@ public final class Gateway {
   /** Calls that ended while the warm-up was still building the SDK or the price table. */
   private final ConcurrentLinkedQueue<Runnable> pendingEnds = new ConcurrentLinkedQueue<>();
   private volatile Thread warmUpThread;
+  private final Object drainLock = new Object();
   /** Calls whose end is being completed right now (an exit waits for them before the flush). */
   private final AtomicInteger completing = new AtomicInteger();
 
@@ -158,10 +159,13 @@ public final class Gateway {
     return warming.get() && ((telemetry == null && !telemetryFailed) || pricer == null);
   }
 
+  /** Completes the deferred ends, one thread at a time, in the order the calls ended. */
   private void drainPendingEnds() {
-    Runnable end;
-    while ((end = pendingEnds.poll()) != null) {
-      end.run();
+    synchronized (drainLock) {
+      Runnable end;
+      while ((end = pendingEnds.poll()) != null) {
+        end.run();
+      }
     }
   }
 
@@ -387,7 +391,9 @@ public final class Gateway {
       // order.
       settle(call);
     }
-    if (warmingUp()) {
+    if (warmingUp() || !pendingEnds.isEmpty()) {
+      // behind the calls that ended before it, so that a cache hit is exported after the
+      // answer it replays
       pendingEnds.add(() -> complete(call));
       if (!warmingUp()) {
         drainPendingEnds(); // the warm-up finished meanwhile and may have drained before the add
@@ -438,6 +444,13 @@ public final class Gateway {
   private void record(LlmCall call) {
     CallRecord r = call.record();
     settle(call);
+    if (call.policy() != null) {
+      try {
+        call.policy().beforeExport();
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:policy-export", "could not complete the call's cache saving", t);
+      }
+    }
     if (report != null) {
       try {
         report.record(r);

@@ -374,6 +374,24 @@ final class PolicyDriver {
     }
   }
 
+  /**
+   * Just before the call is exported: a hit priced before the answer it replays was (the
+   * answer's own end may still wait for the warm-up, in order, ahead of this one) learns what
+   * that answer cost now.
+   */
+  void beforeExport() {
+    if (servedFromCache != null && record.cacheSavedUsd == null) {
+      record.cacheSavedUsd = servedFromCache.costUsd(SAVED_COST_WAIT_MILLIS);
+    }
+  }
+
+  /**
+   * How long a hit's export may wait for the answer it replays to be priced. Ends are
+   * completed in order, so this only covers the moment in which that answer's end is being
+   * completed on another thread.
+   */
+  private static final long SAVED_COST_WAIT_MILLIS = 100;
+
   /** The call's admission by the rate limits and budgets; null when none applied. */
   Limits.Verdict verdict() {
     return verdict;

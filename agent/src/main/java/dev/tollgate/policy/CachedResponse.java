@@ -86,6 +86,30 @@ public final class CachedResponse {
       if (cost != null && cost >= 0 && Double.isFinite(cost)) {
         costUsd = cost;
       }
+      notifyAll();
+    }
+  }
+
+  /**
+   * The cost, waiting at most {@code timeoutMillis} while it is still to be settled (the call
+   * that stored this entry is being priced at this moment on another thread); null when unpriced.
+   */
+  public Double costUsd(long timeoutMillis) {
+    synchronized (this) {
+      long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+      while (costPending) {
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          break;
+        }
+        try {
+          wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return costUsd;
     }
   }
 

@@ -80,6 +80,18 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aReaderMayWaitBrieflyForTheCostBeingSettledOnAnotherThread() throws Exception {
+    CachedResponse pending = CachedResponse.awaitingCost(200, List.of(), new byte[] {1});
+    assertThat(pending.costUsd(1)).as("nobody settles it: unpriced after the wait").isNull();
+    Thread settler = new Thread(() -> pending.settleCost(0.375));
+    settler.start();
+    assertThat(pending.costUsd(10_000)).isEqualTo(0.375);
+    settler.join();
+    assertThat(CachedResponse.of(200, List.of(), new byte[] {1}, 0.5).costUsd(10_000)).as("no wait when priced")
+        .isEqualTo(0.5);
+  }
+
+  @Test
   void readsDoNotExtendTheTtl() {
     ResponseCache cache = cache(1 << 20);
     CacheKeys k = keys("{}", 1);
