@@ -78,6 +78,7 @@ public final class TollgateConfig {
   private final String alertsLatency;
   private final String metricsAttributes;
   private final int metricsMaxValues;
+  private final List<String> baggageProperties;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -132,6 +133,7 @@ public final class TollgateConfig {
     this.alertsLatency = str(source, "tollgate.alerts.latency");
     this.metricsAttributes = str(source, "tollgate.metrics.attributes");
     this.metricsMaxValues = (int) integer(source, "tollgate.metrics.max-values", 100, 1, 100_000);
+    this.baggageProperties = names(str(source, "tollgate.baggage.properties"));
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -147,6 +149,20 @@ public final class TollgateConfig {
     });
     this.rateLimits = List.copyOf(limits);
     this.budgets = List.copyOf(budgetList);
+  }
+
+  /** A comma-separated list of names, blanks dropped; empty when unset. */
+  private static List<String> names(String list) {
+    if (list == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String name : list.split(",")) {
+      if (!name.isBlank() && !out.contains(name.trim())) {
+        out.add(name.trim());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Keys under a named-policy prefix, with something after it. */
@@ -250,6 +266,14 @@ public final class TollgateConfig {
   /** Custom properties put on every call ({@code tollgate.properties.<Name>}). */
   public Map<String, String> properties() {
     return properties;
+  }
+
+  /**
+   * {@code tollgate.baggage.properties}: the application's OpenTelemetry baggage entries that
+   * become custom properties of each call (read at call start); empty when unset.
+   */
+  public List<String> baggageProperties() {
+    return baggageProperties;
   }
 
   public boolean captureContent() {

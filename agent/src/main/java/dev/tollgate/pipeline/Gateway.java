@@ -244,6 +244,9 @@ public final class Gateway {
     OtelTelemetry.CallSpan span = null;
     try {
       r.properties.putAll(config.properties());
+      // here, on the thread that makes the call: the span itself may only be created on the
+      // warm-up thread, which never sees the application's context
+      ApplicationTrace.capture(r, config.baggageProperties());
       r.properties.putAll(control.properties());
       r.userId = control.userId();
       r.sessionId = control.sessionId();

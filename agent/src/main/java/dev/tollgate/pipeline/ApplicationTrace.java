@@ -1,0 +1,184 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.telemetry.CallRecord;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.ref.SoftReference;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Reads the application's current span and baggage at call start, so Tollgate's span joins the
+ * application's trace.
+ *
+ * <p>Why this detour: Tollgate's OpenTelemetry is relocated ({@code dev.tollgate.shaded.io.opentelemetry}),
+ * so its {@code Context.current()} never sees the application's spans. Those live in the
+ * unrelocated API: the application's own copy (an app that sets up the SDK, Micrometer's
+ * OpenTelemetry bridge, or any app under the OpenTelemetry Java agent, which bridges that copy
+ * to its own context), found through the calling thread's context class loader; or, when the
+ * application has no API of its own, the copy the OpenTelemetry Java agent keeps on the bootstrap
+ * class path ({@code io.opentelemetry.javaagent.shaded.io.opentelemetry.api}). Both are called
+ * through {@link MethodHandle}s resolved once per class loader (no reflective look-up per call),
+ * and the values are copied out as plain strings and bytes ({@link CallRecord.ParentSpan}).
+ * No API anywhere, or no current span: nothing is recorded and the call goes on exactly as
+ * before. Any failure is logged once and treated the same way.
+ *
+ * <p>Class names are assembled at run time: the agent jar's build relocates every string
+ * constant that starts with {@code io.opentelemetry}, which would point these look-ups at
+ * Tollgate's own copy.
+ */
+final class ApplicationTrace {
+  private static final String OTEL = String.join(".", "io", "opentelemetry");
+  /** The application's own API. */
+  private static final String APP_API = OTEL + ".";
+  /** The OpenTelemetry Java agent's copy, appended to the bootstrap class path by that agent. */
+  private static final String JAVA_AGENT_API = OTEL + ".javaagent.shaded." + OTEL + ".";
+
+  /** Resolved handles of one copy of the OpenTelemetry API. */
+  static final class Api {
+    private final MethodHandle currentSpanContext; // () -> SpanContext
+    private final MethodHandle isValid;            // (SpanContext) -> boolean
+    private final MethodHandle traceId;            // (SpanContext) -> String
+    private final MethodHandle spanId;             // (SpanContext) -> String
+    private final MethodHandle traceFlags;         // (SpanContext) -> byte
+    private final MethodHandle traceState;         // (SpanContext) -> Map
+    private final MethodHandle isRemote;           // (SpanContext) -> boolean
+    private final MethodHandle currentBaggage;     // () -> Baggage
+    private final MethodHandle baggageValue;       // (Baggage, String) -> String
+
+    private Api(String prefix, ClassLoader loader) throws ReflectiveOperationException {
+      Class<?> span = Class.forName(prefix + "api.trace.Span", false, loader);
+      Class<?> spanContext = Class.forName(prefix + "api.trace.SpanContext", false, loader);
+      Class<?> flags = Class.forName(prefix + "api.trace.TraceFlags", false, loader);
+      Class<?> state = Class.forName(prefix + "api.trace.TraceState", false, loader);
+      Class<?> baggage = Class.forName(prefix + "api.baggage.Baggage", false, loader);
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      currentSpanContext = MethodHandles.filterReturnValue(
+              lookup.findStatic(span, "current", MethodType.methodType(span)),
+              lookup.findVirtual(span, "getSpanContext", MethodType.methodType(spanContext)))
+          .asType(MethodType.methodType(Object.class));
+      isValid = lookup.findVirtual(spanContext, "isValid", MethodType.methodType(boolean.class))
+          .asType(MethodType.methodType(boolean.class, Object.class));
+      isRemote = lookup.findVirtual(spanContext, "isRemote", MethodType.methodType(boolean.class))
+          .asType(MethodType.methodType(boolean.class, Object.class));
+      traceId = lookup.findVirtual(spanContext, "getTraceId", MethodType.methodType(String.class))
+          .asType(MethodType.methodType(String.class, Object.class));
+      spanId = lookup.findVirtual(spanContext, "getSpanId", MethodType.methodType(String.class))
+          .asType(MethodType.methodType(String.class, Object.class));
+      traceFlags = MethodHandles.filterReturnValue(
+              lookup.findVirtual(spanContext, "getTraceFlags", MethodType.methodType(flags)),
+              lookup.findVirtual(flags, "asByte", MethodType.methodType(byte.class)))
+          .asType(MethodType.methodType(byte.class, Object.class));
+      traceState = MethodHandles.filterReturnValue(
+              lookup.findVirtual(spanContext, "getTraceState", MethodType.methodType(state)),
+              lookup.findVirtual(state, "asMap", MethodType.methodType(Map.class)))
+          .asType(MethodType.methodType(Map.class, Object.class));
+      currentBaggage = lookup.findStatic(baggage, "current", MethodType.methodType(baggage))
+          .asType(MethodType.methodType(Object.class));
+      baggageValue = lookup.findVirtual(baggage, "getEntryValue", MethodType.methodType(String.class, String.class))
+          .asType(MethodType.methodType(String.class, Object.class, String.class));
+    }
+
+    /** The current span context as plain values; null when there is no valid current span. */
+    CallRecord.ParentSpan currentSpan() throws Throwable {
+      Object context = (Object) currentSpanContext.invokeExact();
+      if (context == null || !(boolean) isValid.invokeExact(context)) {
+        return null;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, String> state = (Map<String, String>) traceState.invokeExact(context);
+      return new CallRecord.ParentSpan((String) traceId.invokeExact(context), (String) spanId.invokeExact(context),
+          (byte) traceFlags.invokeExact(context),
+          state == null || state.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(state)),
+          (boolean) isRemote.invokeExact(context));
+    }
+
+    /** Copies the named baggage entries that are present into {@code into}. */
+    void baggage(List<String> names, Map<String, String> into) throws Throwable {
+      Object baggage = (Object) currentBaggage.invokeExact();
+      if (baggage == null) {
+        return;
+      }
+      for (String name : names) {
+        String value = (String) baggageValue.invokeExact(baggage, name);
+        if (value != null) {
+          into.put(name, value);
+        }
+      }
+    }
+  }
+
+  /**
+   * Cached per class loader: the API it sees, or {@link #NO_API}. Weak keys, soft values: the
+   * handles pin their own loader, so a strongly held value would keep a discarded loader alive.
+   */
+  private static final Map<ClassLoader, SoftReference<Object>> BY_LOADER = new WeakHashMap<>();
+  private static final Object NO_API = new Object();
+  /** The OpenTelemetry Java agent's bootstrap copy: resolved once, {@link #NO_API} when absent. */
+  private static volatile Object javaAgentApi;
+
+  private ApplicationTrace() {}
+
+  /**
+   * Copies the application's current span ({@link CallRecord#parent}) and the named baggage
+   * entries (into {@link CallRecord#properties}) into the record. Never throws.
+   */
+  static void capture(CallRecord r, List<String> baggageNames) {
+    try {
+      Api api = apiFor(Thread.currentThread().getContextClassLoader());
+      if (api == null) {
+        return;
+      }
+      r.parent = api.currentSpan();
+      if (!baggageNames.isEmpty()) {
+        api.baggage(baggageNames, r.properties);
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:app-trace:" + t.getClass().getName(),
+          "could not read the application's current OpenTelemetry span; the call's span starts a trace of its own", t);
+    }
+  }
+
+  /** The API the application's code on this loader sees; null when there is none. */
+  static Api apiFor(ClassLoader loader) {
+    ClassLoader key = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    Object found;
+    synchronized (BY_LOADER) {
+      SoftReference<Object> ref = BY_LOADER.get(key);
+      found = ref == null ? null : ref.get();
+    }
+    if (found == null) {
+      found = resolve(key);
+      synchronized (BY_LOADER) {
+        BY_LOADER.put(key, new SoftReference<>(found));
+      }
+    }
+    return found == NO_API ? null : (Api) found;
+  }
+
+  private static Object resolve(ClassLoader loader) {
+    try {
+      return new Api(APP_API, loader);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return javaAgentApi();
+    }
+  }
+
+  private static Object javaAgentApi() {
+    Object api = javaAgentApi;
+    if (api == null) {
+      try {
+        api = new Api(JAVA_AGENT_API, null);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        api = NO_API;
+      }
+      javaAgentApi = api;
+    }
+    return api;
+  }
+}
