@@ -78,6 +78,17 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return withLib("spring-ai", "spring-ai-app", "example.springai.SpringAiApp");
   }
 
+  /** An app that sets up the OpenTelemetry SDK itself and calls with the JDK HttpClient inside its own span. */
+  public static SampleApp otelSdk() {
+    return withLib("otel-sdk", "otel-app", "example.otelapp.OtelSdkApp");
+  }
+
+  /** A JDK HttpServer whose /checkout makes two LLM calls; only its own jar: no OpenTelemetry API on the class path. */
+  public static SampleApp checkoutServer() {
+    return new SampleApp("checkout-server", List.of(ItEnv.sampleAppTarget("otel-app").resolve("otel-app.jar").toString()),
+        "example.otelapp.CheckoutServer");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);

@@ -1,0 +1,120 @@
+package dev.tollgate.it;
+
+import static dev.tollgate.it.support.PolicyStubs.firstChats;
+import static dev.tollgate.it.support.PolicyStubs.rateLimited;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.tollgate.it.support.AppRun;
+import dev.tollgate.it.support.AppRunner;
+import dev.tollgate.it.support.ItEnv;
+import dev.tollgate.it.support.ReceivedSpan;
+import dev.tollgate.it.support.SampleApp;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tollgate's call spans inside the application's own traces. Two apps: one that sets up the
+ * OpenTelemetry SDK itself and calls inside its own span (and baggage), and one with no
+ * OpenTelemetry at all, run beside the OpenTelemetry Java agent 2.33.1, whose server span for an
+ * incoming request is the parent. Both export to the test OTLP receiver, as Tollgate does, so
+ * the whole trace can be read back.
+ */
+class AppTracesTest extends PolicyItBase {
+
+  @Test
+  void theSdkAppsSpanIsTheParentOfEveryCallAndItsBaggageBecomesProperties() {
+    PolicyRun run = run(AppRunner.launch(SampleApp.otelSdk(), "checkout").withAgent(true)
+        .testName("AppTracesTest-sdk-checkout").sysProp("tollgate.baggage.properties", "user.id,workflow"), noStubs());
+    assertExitedCleanly(run.app());
+    assertThat(run.app().stdout()).contains("send status: 200", "sendAsync status: 200");
+    String traceId = stderrValue(run.app(), "app-trace-id");
+    String spanId = stderrValue(run.app(), "app-span-id");
+
+    List<ReceivedSpan> calls = awaitSpans(run.app(), 2);
+    ReceivedSpan checkout = awaitRunSpan(run.app(), s -> s.name().equals("checkout"));
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(calls).as("Tollgate's call spans").hasSize(2);
+    soft.assertThat(hex(checkout.span().getTraceId())).as("the app's own exported span").isEqualTo(traceId);
+    soft.assertThat(hex(checkout.span().getSpanId())).isEqualTo(spanId);
+    for (ReceivedSpan call : calls) {
+      soft.assertThat(hex(call.span().getTraceId())).as("trace id of " + call).isEqualTo(traceId);
+      soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call + " (send, then sendAsync)").isEqualTo(spanId);
+      soft.assertThat(call.attrs().str("tollgate.property.user.id")).as("baggage user.id on " + call).isEqualTo("u-42");
+      soft.assertThat(call.attrs().str("tollgate.property.workflow")).as("baggage workflow on " + call).isEqualTo("checkout");
+    }
+    report(soft, "in the trace of the SDK app");
+  }
+
+  @Test
+  void withTheSdkButNoCurrentSpanTheCallStartsATraceOfItsOwn() {
+    PolicyRun run = run(AppRunner.launch(SampleApp.otelSdk(), "outside").withAgent(true)
+        .testName("AppTracesTest-sdk-outside"), noStubs());
+    assertExitedCleanly(run.app());
+
+    ReceivedSpan call = awaitOneSpan(run.app());
+    assertThat(call.span().getParentSpanId()).as("parent of " + call).isEqualTo(ByteString.EMPTY);
+    assertThat(call.span().getTraceId()).isNotEqualTo(ByteString.EMPTY);
+  }
+
+  /**
+   * The OpenTelemetry Java agent's server span for {@code GET /checkout} is the parent of both
+   * call spans (the first retried after a 429), though the app itself has no OpenTelemetry API:
+   * Tollgate reads the Java agent's own copy on the bootstrap class path.
+   */
+  @Test
+  void besideTheOpenTelemetryJavaAgentTheServerSpanIsTheParent() {
+    PolicyRun run = run(AppRunner.launch(SampleApp.checkoutServer(), "checkout").withAgent(true)
+        .otherJavaAgent(ItEnv.otelJavaAgent()).testName("AppTracesTest-javaagent-checkout"), firstChats(rateLimited(1)));
+    assertExitedCleanly(run.app());
+    assertThat(run.app().stdout()).contains("checkout status: 200", "first: 200", "second: 200");
+    assertThat(run.chats().stream().map(s -> s.status()).toList()).as("the provider's answers").containsExactly(429, 200, 200);
+
+    List<ReceivedSpan> calls = awaitSpans(run.app(), 2);
+    ReceivedSpan server = awaitRunSpan(run.app(), s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER);
+    List<ReceivedSpan> trace = runSpans(run.app()).stream()
+        .filter(s -> s.span().getTraceId().equals(server.span().getTraceId())).toList();
+    String shape = trace.stream().map(s -> s.scopeName() + " " + s.kind() + " '" + s.name() + "' id="
+        + hex(s.span().getSpanId()) + " parent=" + hex(s.span().getParentSpanId())).collect(Collectors.joining("\n  "));
+    System.out.println("[AppTracesTest] the trace beside the OpenTelemetry Java agent:\n  " + shape);
+    System.out.println("[AppTracesTest] the run's other spans:\n  " + runSpans(run.app()).stream()
+        .filter(s -> !trace.contains(s)).map(s -> s.scopeName() + " " + s.kind() + " '" + s.name() + "' " + s.attrs())
+        .collect(Collectors.joining("\n  ")));
+
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(server.name()).isEqualTo("GET /checkout");
+    soft.assertThat(calls).as("Tollgate's call spans").hasSize(2);
+    for (ReceivedSpan call : calls) {
+      soft.assertThat(call.span().getTraceId()).as("trace id of " + call).isEqualTo(server.span().getTraceId());
+      soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call).isEqualTo(hex(server.span().getSpanId()));
+    }
+    soft.assertThat(calls.get(0).attrs().lng("tollgate.retry.count")).as("the first call was retried once").isEqualTo(1L);
+    report(soft, "in the trace beside the OpenTelemetry Java agent:\n  " + shape);
+  }
+
+  /** Every span of the run (the app's or the Java agent's as well as Tollgate's), by the run's resource attribute. */
+  static List<ReceivedSpan> runSpans(AppRun run) {
+    return OTLP.spans().stream()
+        .filter(s -> run.runId().equals(s.resourceAttrs().str(AppRunner.RUN_RESOURCE_ATTRIBUTE))).toList();
+  }
+
+  static ReceivedSpan awaitRunSpan(AppRun run, java.util.function.Predicate<ReceivedSpan> which) {
+    List<ReceivedSpan> found = OTLP.await(() -> runSpans(run).stream().filter(which).toList(), l -> !l.isEmpty(), EXPORT_WAIT);
+    assertThat(found).as("the app's own span in run " + run.runId() + ": " + runSpans(run) + "\n" + run.describe()).hasSize(1);
+    return found.get(0);
+  }
+
+  static String stderrValue(AppRun run, String key) {
+    return run.stderr().lines().filter(l -> l.startsWith(key + " ")).map(l -> l.substring(key.length() + 1).trim())
+        .findFirst().orElseThrow(() -> new AssertionError(key + " not on the app's stderr\n" + run.describe()));
+  }
+
+  static String hex(ByteString bytes) {
+    return HexFormat.of().formatHex(bytes.toByteArray());
+  }
+}
