@@ -79,6 +79,7 @@ public final class TollgateConfig {
   private final String metricsAttributes;
   private final int metricsMaxValues;
   private final List<String> baggageProperties;
+  private final boolean nestHttpSpans;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -134,6 +135,7 @@ public final class TollgateConfig {
     this.metricsAttributes = str(source, "tollgate.metrics.attributes");
     this.metricsMaxValues = (int) integer(source, "tollgate.metrics.max-values", 100, 1, 100_000);
     this.baggageProperties = names(str(source, "tollgate.baggage.properties"));
+    this.nestHttpSpans = bool(source, "tollgate.otel.nest-http-spans", true);
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -274,6 +276,16 @@ public final class TollgateConfig {
    */
   public List<String> baggageProperties() {
     return baggageProperties;
+  }
+
+  /**
+   * {@code tollgate.otel.nest-http-spans} (default true): while an attempt runs, Tollgate's call
+   * span is current in the application's OpenTelemetry context, so the application's HTTP client
+   * spans (the OpenTelemetry Java agent's) are its children. Off: they stay children of the
+   * application's span, siblings of Tollgate's.
+   */
+  public boolean nestHttpSpans() {
+    return nestHttpSpans;
   }
 
   public boolean captureContent() {

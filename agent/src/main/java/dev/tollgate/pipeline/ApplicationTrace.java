@@ -50,6 +50,14 @@ final class ApplicationTrace {
     private final MethodHandle isRemote;           // (SpanContext) -> boolean
     private final MethodHandle currentBaggage;     // () -> Baggage
     private final MethodHandle baggageValue;       // (Baggage, String) -> String
+    private final MethodHandle currentContext;     // () -> Context
+    private final MethodHandle traceStateOf;       // (SpanContext) -> TraceState
+    private final MethodHandle flagsFromByte;      // (byte) -> TraceFlags
+    private final MethodHandle createSpanContext;  // (String, String, TraceFlags, TraceState) -> SpanContext
+    private final MethodHandle wrapSpan;           // (SpanContext) -> Span
+    private final MethodHandle storeInContext;     // (Span, Context) -> Context
+    private final MethodHandle makeCurrent;        // (Context) -> Scope
+    private final MethodHandle closeScope;         // (Scope) -> void
 
     private Api(String prefix, ClassLoader loader) throws ReflectiveOperationException {
       Class<?> span = Class.forName(prefix + "api.trace.Span", false, loader);
@@ -57,6 +65,8 @@ final class ApplicationTrace {
       Class<?> flags = Class.forName(prefix + "api.trace.TraceFlags", false, loader);
       Class<?> state = Class.forName(prefix + "api.trace.TraceState", false, loader);
       Class<?> baggage = Class.forName(prefix + "api.baggage.Baggage", false, loader);
+      Class<?> context = Class.forName(prefix + "context.Context", false, loader);
+      Class<?> scope = Class.forName(prefix + "context.Scope", false, loader);
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       currentSpanContext = MethodHandles.filterReturnValue(
               lookup.findStatic(span, "current", MethodType.methodType(span)),
@@ -82,11 +92,27 @@ final class ApplicationTrace {
           .asType(MethodType.methodType(Object.class));
       baggageValue = lookup.findVirtual(baggage, "getEntryValue", MethodType.methodType(String.class, String.class))
           .asType(MethodType.methodType(String.class, Object.class, String.class));
+      currentContext = lookup.findStatic(context, "current", MethodType.methodType(context))
+          .asType(MethodType.methodType(Object.class));
+      traceStateOf = lookup.findVirtual(spanContext, "getTraceState", MethodType.methodType(state))
+          .asType(MethodType.methodType(Object.class, Object.class));
+      flagsFromByte = lookup.findStatic(flags, "fromByte", MethodType.methodType(flags, byte.class))
+          .asType(MethodType.methodType(Object.class, byte.class));
+      createSpanContext = lookup.findStatic(spanContext, "create",
+              MethodType.methodType(spanContext, String.class, String.class, flags, state))
+          .asType(MethodType.methodType(Object.class, String.class, String.class, Object.class, Object.class));
+      wrapSpan = lookup.findStatic(span, "wrap", MethodType.methodType(span, spanContext))
+          .asType(MethodType.methodType(Object.class, Object.class));
+      storeInContext = lookup.findVirtual(span, "storeInContext", MethodType.methodType(context, context))
+          .asType(MethodType.methodType(Object.class, Object.class, Object.class));
+      makeCurrent = lookup.findVirtual(context, "makeCurrent", MethodType.methodType(scope))
+          .asType(MethodType.methodType(Object.class, Object.class));
+      closeScope = lookup.findVirtual(scope, "close", MethodType.methodType(void.class))
+          .asType(MethodType.methodType(void.class, Object.class));
     }
 
-    /** The current span context as plain values; null when there is no valid current span. */
-    CallRecord.ParentSpan currentSpan() throws Throwable {
-      Object context = (Object) currentSpanContext.invokeExact();
+    /** A span context as plain values; null when it is not valid (no current span). */
+    CallRecord.ParentSpan currentSpan(Object context) throws Throwable {
       if (context == null || !(boolean) isValid.invokeExact(context)) {
         return null;
       }
@@ -126,21 +152,80 @@ final class ApplicationTrace {
 
   /**
    * Copies the application's current span ({@link CallRecord#parent}) and the named baggage
-   * entries (into {@link CallRecord#properties}) into the record. Never throws.
+   * entries (into {@link CallRecord#properties}) into the record. With {@code nest}, and a current
+   * span, also picks the call span's id ({@link CallRecord#presetSpanId}) and returns what
+   * {@link Captured#enter} needs to make that span current in the application's context; else
+   * null. Never throws.
    */
-  static void capture(CallRecord r, List<String> baggageNames) {
+  static Captured capture(CallRecord r, List<String> baggageNames, boolean nest) {
     try {
       Api api = apiFor(Thread.currentThread().getContextClassLoader());
       if (api == null) {
-        return;
+        return null;
       }
-      r.parent = api.currentSpan();
       if (!baggageNames.isEmpty()) {
         api.baggage(baggageNames, r.properties);
       }
+      Object spanContext = (Object) api.currentSpanContext.invokeExact();
+      CallRecord.ParentSpan parent = api.currentSpan(spanContext);
+      r.parent = parent;
+      if (parent == null || !nest) {
+        return null;
+      }
+      Captured captured = new Captured(api, (Object) api.currentContext.invokeExact(), parent.traceId,
+          (Object) api.flagsFromByte.invokeExact(parent.traceFlags), (Object) api.traceStateOf.invokeExact(spanContext));
+      r.presetSpanId = randomSpanId();
+      captured.spanId = r.presetSpanId;
+      return captured;
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:app-trace:" + t.getClass().getName(),
           "could not read the application's current OpenTelemetry span; the call's span starts a trace of its own", t);
+      return null;
+    }
+  }
+
+  private static String randomSpanId() {
+    long id;
+    do {
+      id = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    } while (id == 0);
+    return String.format("%016x", id);
+  }
+
+  /**
+   * The application's context at call start and the call span's future identity: what an
+   * attempt needs to run with Tollgate's span current in the application's context, so the
+   * application's HTTP client instrumentation (the OpenTelemetry Java agent's) starts its
+   * attempt span as a child of Tollgate's call span.
+   */
+  static final class Captured {
+    private final Api api;
+    private final Object applicationContext;
+    private final String traceId;
+    private final Object traceFlags;
+    private final Object traceState;
+    private String spanId;
+
+    private Captured(Api api, Object applicationContext, String traceId, Object traceFlags, Object traceState) {
+      this.api = api;
+      this.applicationContext = applicationContext;
+      this.traceId = traceId;
+      this.traceFlags = traceFlags;
+      this.traceState = traceState;
+    }
+
+    /** Makes the call's span current (over the call start's context) until the scope is closed. Never throws. */
+    ApplicationSpanScope enter() {
+      try {
+        Object spanContext = (Object) api.createSpanContext.invokeExact(traceId, spanId, traceFlags, traceState);
+        Object span = (Object) api.wrapSpan.invokeExact(spanContext);
+        Object context = (Object) api.storeInContext.invokeExact(span, applicationContext);
+        return new ApplicationSpanScope(api.closeScope, (Object) api.makeCurrent.invokeExact(context));
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("internal:app-trace-enter:" + t.getClass().getName(),
+            "could not make the call's span current for the application's HTTP client spans", t);
+        return ApplicationSpanScope.NONE;
+      }
     }
   }
 

@@ -29,7 +29,7 @@ class ApplicationTraceTest {
   void copiesTheApplicationsCurrentSpan() {
     CallRecord r = new CallRecord();
     try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).makeCurrent()) {
-      ApplicationTrace.capture(r, List.of());
+      ApplicationTrace.capture(r, List.of(), false);
     }
 
     assertThat(r.parent).isNotNull();
@@ -46,7 +46,7 @@ class ApplicationTraceTest {
         TraceFlags.getDefault(), TraceState.getDefault());
     CallRecord r = new CallRecord();
     try (Scope ignored = Context.root().with(Span.wrap(remote)).makeCurrent()) {
-      ApplicationTrace.capture(r, List.of());
+      ApplicationTrace.capture(r, List.of(), false);
     }
 
     assertThat(r.parent.sampled()).isFalse();
@@ -58,7 +58,7 @@ class ApplicationTraceTest {
   void noCurrentSpanMeansNoParent() {
     CallRecord r = new CallRecord();
 
-    ApplicationTrace.capture(r, List.of("user.id"));
+    ApplicationTrace.capture(r, List.of("user.id"), true);
 
     assertThat(r.parent).isNull();
     assertThat(r.properties).isEmpty();
@@ -69,11 +69,58 @@ class ApplicationTraceTest {
     Baggage baggage = Baggage.builder().put("user.id", "u-42").put("workflow", "checkout").put("secret", "s").build();
     CallRecord r = new CallRecord();
     try (Scope ignored = Context.root().with(baggage).makeCurrent()) {
-      ApplicationTrace.capture(r, List.of("user.id", "workflow", "absent"));
+      ApplicationTrace.capture(r, List.of("user.id", "workflow", "absent"), true);
     }
 
     assertThat(r.properties).containsExactly(Map.entry("user.id", "u-42"), Map.entry("workflow", "checkout"));
     assertThat(r.parent).isNull();
+  }
+
+  @Test
+  void withNestingTheCallsSpanIsCurrentInTheApplicationsContextDuringAnAttempt() throws Exception {
+    Baggage baggage = Baggage.builder().put("user.id", "u-42").build();
+    CallRecord r = new CallRecord();
+    ApplicationTrace.Captured captured;
+    try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).with(baggage).makeCurrent()) {
+      captured = ApplicationTrace.capture(r, List.of(), true);
+    }
+    assertThat(captured).isNotNull();
+    assertThat(r.presetSpanId).hasSize(16).isNotEqualTo("0000000000000000").isNotEqualTo(APP_SPAN.getSpanId());
+
+    // an attempt on another thread (an async retry): the call start's context, with the call's span in it
+    SpanContext[] during = new SpanContext[1];
+    String[] baggageDuring = new String[1];
+    SpanContext[] after = new SpanContext[1];
+    Thread attempt = new Thread(() -> {
+      try (ApplicationSpanScope scope = captured.enter()) {
+        during[0] = Span.current().getSpanContext();
+        baggageDuring[0] = Baggage.current().getEntryValue("user.id");
+      }
+      after[0] = Span.current().getSpanContext();
+    });
+    attempt.start();
+    attempt.join();
+
+    assertThat(during[0].getTraceId()).isEqualTo(APP_SPAN.getTraceId());
+    assertThat(during[0].getSpanId()).isEqualTo(r.presetSpanId);
+    assertThat(during[0].isSampled()).isTrue();
+    assertThat(during[0].getTraceState()).isEqualTo(APP_SPAN.getTraceState());
+    assertThat(baggageDuring[0]).isEqualTo("u-42");
+    assertThat(after[0].isValid()).as("the thread's own context is back after the attempt").isFalse();
+  }
+
+  @Test
+  void withoutNestingOrWithoutACurrentSpanNothingIsPreset() {
+    CallRecord off = new CallRecord();
+    try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).makeCurrent()) {
+      assertThat(ApplicationTrace.capture(off, List.of(), false)).isNull();
+    }
+    assertThat(off.parent).isNotNull();
+    assertThat(off.presetSpanId).isNull();
+
+    CallRecord noSpan = new CallRecord();
+    assertThat(ApplicationTrace.capture(noSpan, List.of(), true)).isNull();
+    assertThat(noSpan.presetSpanId).isNull();
   }
 
   @Test
@@ -86,7 +133,7 @@ class ApplicationTraceTest {
       CallRecord r = new CallRecord();
       thread.setContextClassLoader(bare);
       try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).makeCurrent()) {
-        ApplicationTrace.capture(r, List.of("user.id"));
+        ApplicationTrace.capture(r, List.of("user.id"), true);
       } finally {
         thread.setContextClassLoader(before);
       }

@@ -65,26 +65,68 @@ class AppTracesTest extends PolicyItBase {
   /**
    * The OpenTelemetry Java agent's server span for {@code GET /checkout} is the parent of both
    * call spans (the first retried after a 429), though the app itself has no OpenTelemetry API:
-   * Tollgate reads the Java agent's own copy on the bootstrap class path.
+   * Tollgate reads the Java agent's own copy on the bootstrap class path. The Java agent's HTTP
+   * client spans, one per attempt, are children of the call span they belong to, and the
+   * {@code traceparent} the Java agent puts on each request names its attempt span.
    */
   @Test
-  void besideTheOpenTelemetryJavaAgentTheServerSpanIsTheParent() {
-    PolicyRun run = run(AppRunner.launch(SampleApp.checkoutServer(), "checkout").withAgent(true)
-        .otherJavaAgent(ItEnv.otelJavaAgent()).testName("AppTracesTest-javaagent-checkout"), firstChats(rateLimited(1)));
+  void besideTheOpenTelemetryJavaAgentTheTraceIsOneTree() {
+    JavaAgentRun run = checkoutBesideTheJavaAgent("nested", launch -> launch);
+    List<ReceivedSpan> calls = run.calls();
+    List<ReceivedSpan> attempts = run.httpClientSpans();
+
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(attempts).as("the Java agent's HTTP client spans (one per attempt)").hasSize(3);
+    if (calls.size() == 2 && attempts.size() == 3) {
+      String first = hex(calls.get(0).span().getSpanId());
+      String second = hex(calls.get(1).span().getSpanId());
+      soft.assertThat(attempts.stream().map(a -> hex(a.span().getParentSpanId())).toList())
+          .as("parents of the attempt spans, in start order (429 and retry under the first call, then the second call)")
+          .containsExactly(first, first, second);
+    }
+    // version-traceid-parentid-flags; the Java agent sets the sampled (01) and, W3C level 2, the random (02) flag
+    List<String> traceparents = run.policy().chatRequests().stream().map(r -> r.firstHeader("traceparent"))
+        .map(t -> t == null || t.length() < 3 ? t : t.substring(0, t.length() - 3)).toList();
+    soft.assertThat(traceparents).as("the traceparent the Java agent sent with each attempt, flags left out").containsExactlyElementsOf(
+        attempts.stream().map(a -> "00-" + hex(a.span().getTraceId()) + "-" + hex(a.span().getSpanId())).toList());
+    report(soft, "in the trace beside the OpenTelemetry Java agent:\n  " + run.shape());
+  }
+
+  /** {@code tollgate.otel.nest-http-spans=false}: the Java agent's HTTP client spans stay children of the server span. */
+  @Test
+  void withoutNestingTheJavaAgentsHttpSpansAreSiblingsOfTheCallSpans() {
+    JavaAgentRun run = checkoutBesideTheJavaAgent("siblings",
+        launch -> launch.sysProp("tollgate.otel.nest-http-spans", "false"));
+
+    assertThat(run.httpClientSpans()).as("the Java agent's HTTP client spans\n  " + run.shape()).hasSize(3)
+        .allSatisfy(a -> assertThat(a.span().getParentSpanId()).isEqualTo(run.server().span().getSpanId()));
+  }
+
+  record JavaAgentRun(PolicyRun policy, ReceivedSpan server, List<ReceivedSpan> calls, List<ReceivedSpan> trace, String shape) {
+    List<ReceivedSpan> httpClientSpans() {
+      return trace.stream().filter(s -> s.scopeName().equals("io.opentelemetry.java-http-client"))
+          .sorted(java.util.Comparator.comparingLong(s -> s.span().getStartTimeUnixNano())).toList();
+    }
+  }
+
+  /** The checkout server under both agents; checks what holds in every mode: the server span is the call spans' parent. */
+  static JavaAgentRun checkoutBesideTheJavaAgent(String label, java.util.function.UnaryOperator<AppRunner> custom) {
+    PolicyRun run = run(custom.apply(AppRunner.launch(SampleApp.checkoutServer(), "checkout").withAgent(true)
+        .otherJavaAgent(ItEnv.otelJavaAgent()).testName("AppTracesTest-javaagent-" + label)), firstChats(rateLimited(1)));
     assertExitedCleanly(run.app());
     assertThat(run.app().stdout()).contains("checkout status: 200", "first: 200", "second: 200");
     assertThat(run.chats().stream().map(s -> s.status()).toList()).as("the provider's answers").containsExactly(429, 200, 200);
 
     List<ReceivedSpan> calls = awaitSpans(run.app(), 2);
     ReceivedSpan server = awaitRunSpan(run.app(), s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER);
+    OTLP.await(() -> runSpans(run.app()).stream().filter(s -> s.scopeName().equals("io.opentelemetry.java-http-client")).toList(),
+        l -> l.size() >= 3, EXPORT_WAIT);
     List<ReceivedSpan> trace = runSpans(run.app()).stream()
-        .filter(s -> s.span().getTraceId().equals(server.span().getTraceId())).toList();
+        .filter(s -> s.span().getTraceId().equals(server.span().getTraceId()))
+        .sorted(java.util.Comparator.comparingLong(s -> s.span().getStartTimeUnixNano())).toList();
     String shape = trace.stream().map(s -> s.scopeName() + " " + s.kind() + " '" + s.name() + "' id="
         + hex(s.span().getSpanId()) + " parent=" + hex(s.span().getParentSpanId())).collect(Collectors.joining("\n  "));
-    System.out.println("[AppTracesTest] the trace beside the OpenTelemetry Java agent:\n  " + shape);
-    System.out.println("[AppTracesTest] the run's other spans:\n  " + runSpans(run.app()).stream()
-        .filter(s -> !trace.contains(s)).map(s -> s.scopeName() + " " + s.kind() + " '" + s.name() + "' " + s.attrs())
-        .collect(Collectors.joining("\n  ")));
+    System.out.println("[AppTracesTest] " + label + ": the trace beside the OpenTelemetry Java agent:\n  " + shape);
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(server.name()).isEqualTo("GET /checkout");
@@ -94,7 +136,10 @@ class AppTracesTest extends PolicyItBase {
       soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call).isEqualTo(hex(server.span().getSpanId()));
     }
     soft.assertThat(calls.get(0).attrs().lng("tollgate.retry.count")).as("the first call was retried once").isEqualTo(1L);
+    soft.assertThat(runSpans(run.app()).stream().filter(s -> !trace.contains(s)).map(ReceivedSpan::toString).toList())
+        .as("spans of the run outside the checkout trace").isEmpty();
     report(soft, "in the trace beside the OpenTelemetry Java agent:\n  " + shape);
+    return new JavaAgentRun(run, server, calls, trace, shape);
   }
 
   /** Every span of the run (the app's or the Java agent's as well as Tollgate's), by the run's resource attribute. */

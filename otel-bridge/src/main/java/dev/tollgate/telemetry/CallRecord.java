@@ -31,6 +31,11 @@ public final class CallRecord {
    * unrelocated OpenTelemetry API), or null: the call's span becomes its child.
    */
   public ParentSpan parent;
+  /**
+   * The span id the call's span takes (16 hex digits), chosen at call start so the application's
+   * HTTP client spans can name it as their parent before it exists; null: a random one.
+   */
+  public String presetSpanId;
 
   // -- what (set at start: samplers and span names see them)
   public String operation;

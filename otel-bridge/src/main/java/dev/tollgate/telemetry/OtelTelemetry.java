@@ -13,6 +13,7 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -164,15 +165,22 @@ public final class OtelTelemetry {
    * Starts the call's span: a child of the application's span that was current at call start
    * ({@link CallRecord#parent}), else of the current context. The parent's sampled flag goes
    * to the sampler (by default {@code parentbased_always_on}: an unsampled parent gives a
-   * span that is not recorded; the metrics still count the call).
+   * span that is not recorded; the metrics still count the call). The span takes
+   * {@link CallRecord#presetSpanId} when the SDK was built with {@link PresetSpanIds}.
    */
   public CallSpan start(CallRecord r) {
-    Span span = tracer.spanBuilder(CallAttributes.spanName(r))
+    SpanBuilder builder = tracer.spanBuilder(CallAttributes.spanName(r))
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parentContext(r.parent))
         .setStartTimestamp(r.startEpochNanos, TimeUnit.NANOSECONDS)
-        .setAllAttributes(CallAttributes.start(r))
-        .startSpan();
+        .setAllAttributes(CallAttributes.start(r));
+    Span span;
+    PresetSpanIds.next(r.presetSpanId);
+    try {
+      span = builder.startSpan();
+    } finally {
+      PresetSpanIds.next(null);
+    }
     return new CallSpan(span);
   }
 

@@ -125,6 +125,28 @@ class OtelTelemetryTest {
   }
 
   @Test
+  void theSpanTakesThePresetIdWithPresetSpanIdsAndOnlyThatSpan() {
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk presetting = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().setIdGenerator(PresetSpanIds.INSTANCE)
+            .addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .build()) {
+      OtelTelemetry withPresets = new OtelTelemetry(presetting);
+      CallRecord r = CallAttributesTest.full();
+      r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 1, null, false);
+      r.presetSpanId = "00f067aa0ba902b7";
+      withPresets.end(withPresets.start(r), r);
+      presetting.getTracer("app").spanBuilder("next").startSpan().end();
+
+      assertThat(exported.getFinishedSpanItems()).hasSize(2);
+      assertThat(exported.getFinishedSpanItems().get(0).getSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(exported.getFinishedSpanItems().get(0).getParentSpanId()).isEqualTo("b7ad6b7169203331");
+      assertThat(exported.getFinishedSpanItems().get(1).getSpanId()).as("the next span's id is random again")
+          .isNotEqualTo("00f067aa0ba902b7");
+    }
+  }
+
+  @Test
   void traceStateKeepsTheApplicationsOrder() {
     java.util.Map<String, String> state = new java.util.LinkedHashMap<>();
     state.put("first", "1");
