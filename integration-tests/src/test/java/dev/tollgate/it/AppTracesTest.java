@@ -15,8 +15,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Tollgate's call spans inside the application's own traces. Two apps: one that sets up the
@@ -69,9 +73,10 @@ class AppTracesTest extends PolicyItBase {
    * client spans, one per attempt, are children of the call span they belong to, and the
    * {@code traceparent} the Java agent puts on each request names its attempt span.
    */
-  @Test
-  void besideTheOpenTelemetryJavaAgentTheTraceIsOneTree() {
-    JavaAgentRun run = checkoutBesideTheJavaAgent("nested", launch -> launch);
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("checkoutServers")
+  void besideTheOpenTelemetryJavaAgentTheTraceIsOneTree(SampleApp app, String scenario) {
+    JavaAgentRun run = checkoutBesideTheJavaAgent(app, scenario, "nested", launch -> launch);
     List<ReceivedSpan> calls = run.calls();
     List<ReceivedSpan> attempts = run.httpClientSpans();
 
@@ -95,38 +100,46 @@ class AppTracesTest extends PolicyItBase {
   /** {@code tollgate.otel.nest-http-spans=false}: the Java agent's HTTP client spans stay children of the server span. */
   @Test
   void withoutNestingTheJavaAgentsHttpSpansAreSiblingsOfTheCallSpans() {
-    JavaAgentRun run = checkoutBesideTheJavaAgent("siblings",
+    JavaAgentRun run = checkoutBesideTheJavaAgent(SampleApp.checkoutServer(), "checkout", "siblings",
         launch -> launch.sysProp("tollgate.otel.nest-http-spans", "false"));
 
     assertThat(run.httpClientSpans()).as("the Java agent's HTTP client spans\n  " + run.shape()).hasSize(3)
         .allSatisfy(a -> assertThat(a.span().getParentSpanId()).isEqualTo(run.server().span().getSpanId()));
   }
 
+  /** JDK HttpClient send + send; OkHttp execute + enqueue. */
+  static Stream<Arguments> checkoutServers() {
+    return Stream.of(Arguments.of(SampleApp.checkoutServer(), "checkout"),
+        Arguments.of(SampleApp.checkoutServerOkHttp(), "checkout-okhttp"));
+  }
+
   record JavaAgentRun(PolicyRun policy, ReceivedSpan server, List<ReceivedSpan> calls, List<ReceivedSpan> trace, String shape) {
     List<ReceivedSpan> httpClientSpans() {
-      return trace.stream().filter(s -> s.scopeName().equals("io.opentelemetry.java-http-client"))
+      return trace.stream().filter(AppTracesTest::isJavaAgentHttpClientSpan)
           .sorted(java.util.Comparator.comparingLong(s -> s.span().getStartTimeUnixNano())).toList();
     }
   }
 
   /** The checkout server under both agents; checks what holds in every mode: the server span is the call spans' parent. */
-  static JavaAgentRun checkoutBesideTheJavaAgent(String label, java.util.function.UnaryOperator<AppRunner> custom) {
-    PolicyRun run = run(custom.apply(AppRunner.launch(SampleApp.checkoutServer(), "checkout").withAgent(true)
-        .otherJavaAgent(ItEnv.otelJavaAgent()).testName("AppTracesTest-javaagent-" + label)), firstChats(rateLimited(1)));
+  static JavaAgentRun checkoutBesideTheJavaAgent(SampleApp app, String scenario, String label,
+      java.util.function.UnaryOperator<AppRunner> custom) {
+    PolicyRun run = run(custom.apply(AppRunner.launch(app, scenario).withAgent(true)
+        .otherJavaAgent(ItEnv.otelJavaAgent()).testName("AppTracesTest-javaagent-" + label + "-" + scenario)),
+        firstChats(rateLimited(1)));
     assertExitedCleanly(run.app());
     assertThat(run.app().stdout()).contains("checkout status: 200", "first: 200", "second: 200");
     assertThat(run.chats().stream().map(s -> s.status()).toList()).as("the provider's answers").containsExactly(429, 200, 200);
 
     List<ReceivedSpan> calls = awaitSpans(run.app(), 2);
     ReceivedSpan server = awaitRunSpan(run.app(), s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER);
-    OTLP.await(() -> runSpans(run.app()).stream().filter(s -> s.scopeName().equals("io.opentelemetry.java-http-client")).toList(),
+    OTLP.await(() -> runSpans(run.app()).stream().filter(AppTracesTest::isJavaAgentHttpClientSpan).toList(),
         l -> l.size() >= 3, EXPORT_WAIT);
     List<ReceivedSpan> trace = runSpans(run.app()).stream()
         .filter(s -> s.span().getTraceId().equals(server.span().getTraceId()))
         .sorted(java.util.Comparator.comparingLong(s -> s.span().getStartTimeUnixNano())).toList();
     String shape = trace.stream().map(s -> s.scopeName() + " " + s.kind() + " '" + s.name() + "' id="
         + hex(s.span().getSpanId()) + " parent=" + hex(s.span().getParentSpanId())).collect(Collectors.joining("\n  "));
-    System.out.println("[AppTracesTest] " + label + ": the trace beside the OpenTelemetry Java agent:\n  " + shape);
+    System.out.println("[AppTracesTest] " + label + " " + scenario + ": the trace beside the OpenTelemetry Java agent:\n  " + shape);
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(server.name()).isEqualTo("GET /checkout");
@@ -140,6 +153,11 @@ class AppTracesTest extends PolicyItBase {
         .as("spans of the run outside the checkout trace").isEmpty();
     report(soft, "in the trace beside the OpenTelemetry Java agent:\n  " + shape);
     return new JavaAgentRun(run, server, calls, trace, shape);
+  }
+
+  /** The Java agent's span for one POST to the provider (JDK HttpClient or OkHttp instrumentation). */
+  static boolean isJavaAgentHttpClientSpan(ReceivedSpan s) {
+    return s.kind() == Span.SpanKind.SPAN_KIND_CLIENT && s.scopeName().startsWith("io.opentelemetry.") && s.name().equals("POST");
   }
 
   /** Every span of the run (the app's or the Java agent's as well as Tollgate's), by the run's resource attribute. */

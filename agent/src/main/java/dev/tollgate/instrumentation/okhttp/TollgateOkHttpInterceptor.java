@@ -1,6 +1,7 @@
 package dev.tollgate.instrumentation.okhttp;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.ApplicationSpanScope;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.LlmCall;
@@ -105,7 +106,7 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
 
     Response response;
     boolean was = Tollgate.enterHandling();
-    try {
+    try (ApplicationSpanScope inCallSpan = call.enterApplicationSpan()) {
       response = chain.proceed(out);
     } catch (IOException | RuntimeException | Error e) {
       call.onError(e);

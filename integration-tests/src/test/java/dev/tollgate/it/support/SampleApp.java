@@ -89,6 +89,12 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
         "example.otelapp.CheckoutServer");
   }
 
+  /** The same server making its calls with OkHttp 4 (okhttp-app's lib/), still without any OpenTelemetry API. */
+  public static SampleApp checkoutServerOkHttp() {
+    return new SampleApp("checkout-server-okhttp", List.of(ItEnv.sampleAppTarget("otel-app").resolve("otel-app.jar").toString(),
+        ItEnv.sampleAppTarget("okhttp-app").resolve("lib") + "/*"), "example.otelapp.CheckoutServer");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
