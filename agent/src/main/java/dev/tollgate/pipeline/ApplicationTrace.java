@@ -184,6 +184,63 @@ final class ApplicationTrace {
     }
   }
 
+  /** Contexts remembered at an asynchronous hand-off ({@link #remember}), by the client's call object. */
+  private static final Map<Object, Remembered> HANDED_OFF = new WeakHashMap<>();
+
+  /**
+   * At an asynchronous hand-off on the application's thread (OkHttp's {@code enqueue}): keeps the
+   * application's current context for {@code call} when it has a current span, so the client
+   * thread that starts the call can {@link #resume} it. Never throws.
+   */
+  static void remember(Object call) {
+    try {
+      Api api = apiFor(Thread.currentThread().getContextClassLoader());
+      if (api == null) {
+        return;
+      }
+      Object spanContext = (Object) api.currentSpanContext.invokeExact();
+      if (spanContext == null || !(boolean) api.isValid.invokeExact(spanContext)) {
+        return;
+      }
+      Remembered remembered = new Remembered(api, (Object) api.currentContext.invokeExact());
+      synchronized (HANDED_OFF) {
+        HANDED_OFF.put(call, remembered);
+      }
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:app-trace-remember:" + t.getClass().getName(),
+          "could not keep the application's OpenTelemetry context for an asynchronous call", t);
+    }
+  }
+
+  /** On the client's thread: makes the context {@link #remember}ed for {@code call} current, once. Never throws. */
+  static ApplicationSpanScope resume(Object call) {
+    Remembered remembered;
+    synchronized (HANDED_OFF) {
+      remembered = HANDED_OFF.isEmpty() ? null : HANDED_OFF.remove(call);
+    }
+    if (remembered == null) {
+      return ApplicationSpanScope.NONE;
+    }
+    try {
+      return new ApplicationSpanScope(remembered.api.closeScope,
+          (Object) remembered.api.makeCurrent.invokeExact(remembered.context));
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:app-trace-resume:" + t.getClass().getName(),
+          "could not restore the application's OpenTelemetry context for an asynchronous call", t);
+      return ApplicationSpanScope.NONE;
+    }
+  }
+
+  private static final class Remembered {
+    final Api api;
+    final Object context;
+
+    Remembered(Api api, Object context) {
+      this.api = api;
+      this.context = context;
+    }
+  }
+
   private static String randomSpanId() {
     long id;
     do {

@@ -124,6 +124,35 @@ class ApplicationTraceTest {
   }
 
   @Test
+  void aContextRememberedAtAHandOffIsCurrentOnceOnTheThreadThatResumesIt() throws Exception {
+    Object call = new Object();
+    Object otherCall = new Object();
+    try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).makeCurrent()) {
+      ApplicationTrace.remember(call);
+    }
+    ApplicationTrace.remember(otherCall); // no current span: nothing kept
+
+    SpanContext[] seen = new SpanContext[3];
+    Thread dispatcher = new Thread(() -> {
+      try (ApplicationSpanScope resumed = ApplicationTrace.resume(call)) {
+        seen[0] = Span.current().getSpanContext();
+      }
+      try (ApplicationSpanScope again = ApplicationTrace.resume(call)) {
+        seen[1] = Span.current().getSpanContext();
+      }
+      try (ApplicationSpanScope none = ApplicationTrace.resume(otherCall)) {
+        seen[2] = Span.current().getSpanContext();
+      }
+    });
+    dispatcher.start();
+    dispatcher.join();
+
+    assertThat(seen[0]).isEqualTo(APP_SPAN);
+    assertThat(seen[1].isValid()).as("resumed once only").isFalse();
+    assertThat(seen[2].isValid()).isFalse();
+  }
+
+  @Test
   void aLoaderWithoutTheApiHasNoneAndTheCallGoesOnWithoutParent() throws Exception {
     try (URLClassLoader bare = new URLClassLoader(new URL[0], null)) {
       assertThat(ApplicationTrace.apiFor(bare)).isNull();

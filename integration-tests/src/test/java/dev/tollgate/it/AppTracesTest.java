@@ -31,12 +31,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AppTracesTest extends PolicyItBase {
 
-  @Test
-  void theSdkAppsSpanIsTheParentOfEveryCallAndItsBaggageBecomesProperties() {
-    PolicyRun run = run(AppRunner.launch(SampleApp.otelSdk(), "checkout").withAgent(true)
-        .testName("AppTracesTest-sdk-checkout").sysProp("tollgate.baggage.properties", "user.id,workflow"), noStubs());
+  /** JDK HttpClient send + sendAsync; OkHttp execute + enqueue (the call starts on OkHttp's dispatcher thread). */
+  static Stream<Arguments> sdkApps() {
+    return Stream.of(Arguments.of(SampleApp.otelSdk(), "checkout", List.of("send status: 200", "sendAsync status: 200")),
+        Arguments.of(SampleApp.otelSdkOkHttp(), "checkout-okhttp", List.of("execute status: 200", "enqueue status: 200")));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("sdkApps")
+  void theSdkAppsSpanIsTheParentOfEveryCallAndItsBaggageBecomesProperties(SampleApp app, String scenario, List<String> printed) {
+    PolicyRun run = run(AppRunner.launch(app, scenario).withAgent(true)
+        .testName("AppTracesTest-sdk-" + scenario).sysProp("tollgate.baggage.properties", "user.id,workflow"), noStubs());
     assertExitedCleanly(run.app());
-    assertThat(run.app().stdout()).contains("send status: 200", "sendAsync status: 200");
+    assertThat(run.app().stdout()).contains(printed);
     String traceId = stderrValue(run.app(), "app-trace-id");
     String spanId = stderrValue(run.app(), "app-span-id");
 
@@ -48,7 +55,7 @@ class AppTracesTest extends PolicyItBase {
     soft.assertThat(hex(checkout.span().getSpanId())).isEqualTo(spanId);
     for (ReceivedSpan call : calls) {
       soft.assertThat(hex(call.span().getTraceId())).as("trace id of " + call).isEqualTo(traceId);
-      soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call + " (send, then sendAsync)").isEqualTo(spanId);
+      soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call).isEqualTo(spanId);
       soft.assertThat(call.attrs().str("tollgate.property.user.id")).as("baggage user.id on " + call).isEqualTo("u-42");
       soft.assertThat(call.attrs().str("tollgate.property.workflow")).as("baggage workflow on " + call).isEqualTo("checkout");
     }

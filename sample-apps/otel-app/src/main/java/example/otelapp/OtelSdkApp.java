@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code user.id} and {@code workflow}. It knows nothing about Tollgate.
  *
  * <p>Scenario {@code checkout}: one {@code send} and one {@code sendAsync} chat inside the span
- * {@code checkout}. {@code outside}: one chat with no span current. stdout shows the status and
+ * {@code checkout}; {@code checkout-okhttp}: the same with OkHttp {@code execute} and {@code
+ * enqueue} (OkHttp on the class path from elsewhere). {@code outside}: one chat with no span current. stdout shows the status and
  * body of each answer; stderr says {@code app-trace-id <id>} and {@code app-span-id <id>}.
  */
 public final class OtelSdkApp {
@@ -44,12 +45,18 @@ public final class OtelSdkApp {
       HttpClient http = HttpClient.newHttpClient();
       Tracer tracer = sdk.getTracer("example.otelapp");
       switch (scenario) {
-        case "checkout" -> {
+        case "checkout", "checkout-okhttp" -> {
           Span checkout = tracer.spanBuilder("checkout").setSpanKind(SpanKind.SERVER).startSpan();
           Baggage baggage = Baggage.builder().put("user.id", "u-42").put("workflow", "checkout").build();
           try (Scope span = checkout.makeCurrent(); Scope bag = baggage.makeCurrent()) {
-            print("send", http.send(chat(baseUrl, apiKey), BodyHandlers.ofString()));
-            print("sendAsync", http.sendAsync(chat(baseUrl, apiKey), BodyHandlers.ofString()).join());
+            if (scenario.equals("checkout-okhttp")) {
+              String[] both = new CheckoutServer.OkHttpChats().firstAndSecond(baseUrl, apiKey);
+              System.out.println("execute status: " + both[0]);
+              System.out.println("enqueue status: " + both[1]);
+            } else {
+              print("send", http.send(chat(baseUrl, apiKey), BodyHandlers.ofString()));
+              print("sendAsync", http.sendAsync(chat(baseUrl, apiKey), BodyHandlers.ofString()).join());
+            }
           } finally {
             checkout.end();
           }

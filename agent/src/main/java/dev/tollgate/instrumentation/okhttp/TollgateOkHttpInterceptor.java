@@ -56,6 +56,13 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
+    // after enqueue this is a dispatcher thread: the application's context as it was at enqueue
+    try (ApplicationSpanScope enqueuedFrom = Tollgate.resumeApplicationContext(chain.call())) {
+      return interceptInApplicationContext(chain);
+    }
+  }
+
+  private Response interceptInApplicationContext(Chain chain) throws IOException {
     Request request = chain.request();
     LlmCall call = null;
     Request out = request;

@@ -83,6 +83,13 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return withLib("otel-sdk", "otel-app", "example.otelapp.OtelSdkApp");
   }
 
+  /** The SDK app with OkHttp 4 (okhttp-app's lib/) on its class path too. */
+  public static SampleApp otelSdkOkHttp() {
+    Path target = ItEnv.sampleAppTarget("otel-app");
+    return new SampleApp("otel-sdk-okhttp", List.of(target.resolve("otel-app.jar").toString(), target.resolve("lib") + "/*",
+        ItEnv.sampleAppTarget("okhttp-app").resolve("lib") + "/*"), "example.otelapp.OtelSdkApp");
+  }
+
   /** A JDK HttpServer whose /checkout makes two LLM calls; only its own jar: no OpenTelemetry API on the class path. */
   public static SampleApp checkoutServer() {
     return new SampleApp("checkout-server", List.of(ItEnv.sampleAppTarget("otel-app").resolve("otel-app.jar").toString()),
