@@ -172,11 +172,9 @@ final class ApplicationTrace {
       if (parent == null || !nest) {
         return null;
       }
-      Captured captured = new Captured(api, (Object) api.currentContext.invokeExact(), parent.traceId,
-          (Object) api.flagsFromByte.invokeExact(parent.traceFlags), (Object) api.traceStateOf.invokeExact(spanContext));
       r.presetSpanId = randomSpanId();
-      captured.spanId = r.presetSpanId;
-      return captured;
+      return new Captured(api, (Object) api.currentContext.invokeExact(), parent.traceId, r.presetSpanId,
+          (Object) api.flagsFromByte.invokeExact(parent.traceFlags), (Object) api.traceStateOf.invokeExact(spanContext));
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:app-trace:" + t.getClass().getName(),
           "could not read the application's current OpenTelemetry span; the call's span starts a trace of its own", t);
@@ -212,7 +210,10 @@ final class ApplicationTrace {
     }
   }
 
-  /** On the client's thread: makes the context {@link #remember}ed for {@code call} current, once. Never throws. */
+  /**
+   * On the client's thread: makes the context {@link #remember}ed for {@code call} current, once,
+   * unless a span is already current there (someone else carried the context over). Never throws.
+   */
   static ApplicationSpanScope resume(Object call) {
     Remembered remembered;
     synchronized (HANDED_OFF) {
@@ -222,6 +223,12 @@ final class ApplicationTrace {
       return ApplicationSpanScope.NONE;
     }
     try {
+      // only where the context was lost: the OpenTelemetry Java agent restores its own for OkHttp's
+      // dispatcher (with per-call state its interceptors share), which must not be replaced
+      Object current = (Object) remembered.api.currentSpanContext.invokeExact();
+      if (current != null && (boolean) remembered.api.isValid.invokeExact(current)) {
+        return ApplicationSpanScope.NONE;
+      }
       return new ApplicationSpanScope(remembered.api.closeScope,
           (Object) remembered.api.makeCurrent.invokeExact(remembered.context));
     } catch (Throwable t) {
@@ -261,12 +268,14 @@ final class ApplicationTrace {
     private final String traceId;
     private final Object traceFlags;
     private final Object traceState;
-    private String spanId;
+    private final String spanId;
 
-    private Captured(Api api, Object applicationContext, String traceId, Object traceFlags, Object traceState) {
+    private Captured(Api api, Object applicationContext, String traceId, String spanId, Object traceFlags,
+        Object traceState) {
       this.api = api;
       this.applicationContext = applicationContext;
       this.traceId = traceId;
+      this.spanId = spanId;
       this.traceFlags = traceFlags;
       this.traceState = traceState;
     }

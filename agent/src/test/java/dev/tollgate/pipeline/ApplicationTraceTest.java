@@ -153,6 +153,21 @@ class ApplicationTraceTest {
   }
 
   @Test
+  void aRememberedContextDoesNotReplaceOneSomeoneElseCarriedOver() {
+    SpanContext carried = SpanContext.create("11111111111111111111111111111111", "2222222222222222",
+        TraceFlags.getSampled(), TraceState.getDefault());
+    Object call = new Object();
+    try (Scope ignored = Context.root().with(Span.wrap(APP_SPAN)).makeCurrent()) {
+      ApplicationTrace.remember(call);
+    }
+
+    try (Scope other = Context.root().with(Span.wrap(carried)).makeCurrent();
+        ApplicationSpanScope resumed = ApplicationTrace.resume(call)) {
+      assertThat(Span.current().getSpanContext()).isEqualTo(carried);
+    }
+  }
+
+  @Test
   void aLoaderWithoutTheApiHasNoneAndTheCallGoesOnWithoutParent() throws Exception {
     try (URLClassLoader bare = new URLClassLoader(new URL[0], null)) {
       assertThat(ApplicationTrace.apiFor(bare)).isNull();
