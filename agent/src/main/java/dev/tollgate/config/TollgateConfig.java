@@ -78,6 +78,8 @@ public final class TollgateConfig {
   private final String alertsLatency;
   private final String metricsAttributes;
   private final int metricsMaxValues;
+  private final List<String> baggageProperties;
+  private final boolean nestHttpSpans;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -132,6 +134,8 @@ public final class TollgateConfig {
     this.alertsLatency = str(source, "tollgate.alerts.latency");
     this.metricsAttributes = str(source, "tollgate.metrics.attributes");
     this.metricsMaxValues = (int) integer(source, "tollgate.metrics.max-values", 100, 1, 100_000);
+    this.baggageProperties = names(str(source, "tollgate.baggage.properties"));
+    this.nestHttpSpans = bool(source, "tollgate.otel.nest-http-spans", true);
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -147,6 +151,20 @@ public final class TollgateConfig {
     });
     this.rateLimits = List.copyOf(limits);
     this.budgets = List.copyOf(budgetList);
+  }
+
+  /** A comma-separated list of names, blanks dropped; empty when unset. */
+  private static List<String> names(String list) {
+    if (list == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String name : list.split(",")) {
+      if (!name.isBlank() && !out.contains(name.trim())) {
+        out.add(name.trim());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Keys under a named-policy prefix, with something after it. */
@@ -250,6 +268,24 @@ public final class TollgateConfig {
   /** Custom properties put on every call ({@code tollgate.properties.<Name>}). */
   public Map<String, String> properties() {
     return properties;
+  }
+
+  /**
+   * {@code tollgate.baggage.properties}: the application's OpenTelemetry baggage entries that
+   * become custom properties of each call (read at call start); empty when unset.
+   */
+  public List<String> baggageProperties() {
+    return baggageProperties;
+  }
+
+  /**
+   * {@code tollgate.otel.nest-http-spans} (default true): while an attempt runs, Tollgate's call
+   * span is current in the application's OpenTelemetry context, so the application's HTTP client
+   * spans (the OpenTelemetry Java agent's) are its children. Off: they stay children of the
+   * application's span, siblings of Tollgate's.
+   */
+  public boolean nestHttpSpans() {
+    return nestHttpSpans;
   }
 
   public boolean captureContent() {

@@ -45,7 +45,7 @@ public final class BlockingAttempts {
           }
         }
         R response;
-        try {
+        try (ApplicationSpanScope inCallSpan = call.enterApplicationSpan()) {
           response = transport.send(plan);
         } catch (IOException e) {
           AttemptPlan next = call.afterFailure(e);

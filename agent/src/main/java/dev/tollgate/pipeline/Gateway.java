@@ -256,8 +256,13 @@ public final class Gateway {
     r.serverPort = port;
     r.path = path;
     OtelTelemetry.CallSpan span = null;
+    ApplicationTrace.Captured applicationTrace = null;
     try {
       r.properties.putAll(config.properties());
+      // here, on the thread that makes the call: the span itself may only be created on the
+      // warm-up thread, which never sees the application's context
+      applicationTrace = ApplicationTrace.capture(r, config.baggageProperties(),
+          config.nestHttpSpans() && !telemetryFailed);
       r.properties.putAll(control.properties());
       r.userId = control.userId();
       r.sessionId = control.sessionId();
@@ -294,7 +299,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policies", "could not apply the gateway policies; the call goes on without them", t);
       }
     }
-    return new LlmCall(this, endpoint, r, span, policy);
+    return new LlmCall(this, endpoint, r, span, policy, applicationTrace);
   }
 
   /**

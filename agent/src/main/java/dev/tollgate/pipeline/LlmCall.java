@@ -28,13 +28,32 @@ public final class LlmCall {
   private final AtomicBoolean settled = new AtomicBoolean();
   private final PolicyDriver policy;
   private ResponseObserver observer;
+  /** The application's trace at call start, when its HTTP client spans are to nest under ours; else null. */
+  private final ApplicationTrace.Captured applicationTrace;
 
   LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span, PolicyDriver policy) {
+    this(gateway, endpoint, record, span, policy, null);
+  }
+
+  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span, PolicyDriver policy,
+      ApplicationTrace.Captured applicationTrace) {
     this.gateway = gateway;
     this.endpoint = endpoint;
     this.record = record;
     this.span = span;
     this.policy = policy;
+    this.applicationTrace = applicationTrace;
+  }
+
+  /**
+   * Around each attempt's transport call: makes Tollgate's call span the current span of the
+   * application's own OpenTelemetry context (the context the call started in), so HTTP client
+   * spans the application's instrumentation starts for the attempt are its children. A no-op
+   * scope when the application had no current span, or {@code tollgate.otel.nest-http-spans=false}.
+   */
+  public ApplicationSpanScope enterApplicationSpan() {
+    ApplicationTrace.Captured c = applicationTrace;
+    return c == null ? ApplicationSpanScope.NONE : c.enter();
   }
 
   // ---- policies: adapters ask what to do; without a policy every answer is "as the app asked"

@@ -71,4 +71,22 @@ public final class Tollgate {
       }
     }
   }
+
+  /**
+   * From advice at an asynchronous hand-off (OkHttp's {@code enqueue}), on the application's
+   * thread: keeps the application's OpenTelemetry context for {@code call}. Never throws.
+   */
+  public static void rememberApplicationContext(Object call) {
+    if (gateway != null) {
+      ApplicationTrace.remember(call);
+    }
+  }
+
+  /**
+   * On the client's thread, before the call starts: makes the context kept for {@code call}
+   * current until the scope is closed (a no-op scope when none was kept). Never throws.
+   */
+  public static ApplicationSpanScope resumeApplicationContext(Object call) {
+    return ApplicationTrace.resume(call);
+  }
 }

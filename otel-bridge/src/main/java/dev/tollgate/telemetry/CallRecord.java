@@ -26,6 +26,17 @@ public final class CallRecord {
   /** nanoTime of the first response body bytes handed to the application, 0 if none. */
   public long firstChunkNanos;
 
+  /**
+   * The application's span that was current when the call started (read from the app's own,
+   * unrelocated OpenTelemetry API), or null: the call's span becomes its child.
+   */
+  public ParentSpan parent;
+  /**
+   * The span id the call's span takes (16 hex digits), chosen at call start so the application's
+   * HTTP client spans can name it as their parent before it exists; null: a random one.
+   */
+  public String presetSpanId;
+
   // -- what (set at start: samplers and span names see them)
   public String operation;
   public String provider;
@@ -182,5 +193,30 @@ public final class CallRecord {
   /** The model name for a span: the requested model, else the one that answered. */
   public String spanModel() {
     return requestModel != null ? requestModel : responseModel;
+  }
+
+  /**
+   * A span context copied out of the application's OpenTelemetry API as plain values: the
+   * relocated SDK Tollgate exports with cannot share the app's classes.
+   */
+  public static final class ParentSpan {
+    public final String traceId;
+    public final String spanId;
+    public final byte traceFlags;
+    /** The W3C trace state's entries in the order the app's {@code TraceState.asMap()} gave them. */
+    public final Map<String, String> traceState;
+    public final boolean remote;
+
+    public ParentSpan(String traceId, String spanId, byte traceFlags, Map<String, String> traceState, boolean remote) {
+      this.traceId = traceId;
+      this.spanId = spanId;
+      this.traceFlags = traceFlags;
+      this.traceState = traceState == null ? Map.of() : traceState;
+      this.remote = remote;
+    }
+
+    public boolean sampled() {
+      return (traceFlags & 0x01) != 0;
+    }
   }
 }

@@ -13,11 +13,18 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.TraceStateBuilder;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -154,15 +161,43 @@ public final class OtelTelemetry {
     flushAtExit.accept(timeoutMillis);
   }
 
-  /** Starts the call's span as a child of the current context. */
+  /**
+   * Starts the call's span: a child of the application's span that was current at call start
+   * ({@link CallRecord#parent}), else of the current context. The parent's sampled flag goes
+   * to the sampler (by default {@code parentbased_always_on}: an unsampled parent gives a
+   * span that is not recorded; the metrics still count the call). The span takes
+   * {@link CallRecord#presetSpanId} when the SDK was built with {@link PresetSpanIds}.
+   */
   public CallSpan start(CallRecord r) {
-    Span span = tracer.spanBuilder(CallAttributes.spanName(r))
+    SpanBuilder builder = tracer.spanBuilder(CallAttributes.spanName(r))
         .setSpanKind(SpanKind.CLIENT)
-        .setParent(Context.current())
+        .setParent(parentContext(r.parent))
         .setStartTimestamp(r.startEpochNanos, TimeUnit.NANOSECONDS)
-        .setAllAttributes(CallAttributes.start(r))
-        .startSpan();
+        .setAllAttributes(CallAttributes.start(r));
+    Span span;
+    PresetSpanIds.next(r.presetSpanId);
+    try {
+      span = builder.startSpan();
+    } finally {
+      PresetSpanIds.next(null);
+    }
     return new CallSpan(span);
+  }
+
+  static Context parentContext(CallRecord.ParentSpan parent) {
+    if (parent == null) {
+      return Context.current();
+    }
+    TraceStateBuilder state = TraceState.builder();
+    List<Map.Entry<String, String>> entries = new ArrayList<>(parent.traceState.entrySet());
+    for (int i = entries.size() - 1; i >= 0; i--) { // the builder puts each new entry first
+      state.put(entries.get(i).getKey(), entries.get(i).getValue());
+    }
+    TraceFlags flags = TraceFlags.fromByte(parent.traceFlags);
+    SpanContext context = parent.remote
+        ? SpanContext.createFromRemoteParent(parent.traceId, parent.spanId, flags, state.build())
+        : SpanContext.create(parent.traceId, parent.spanId, flags, state.build());
+    return context.isValid() ? Context.root().with(Span.wrap(context)) : Context.current();
   }
 
   /** Ends the span with everything the record knows, and records the metrics. */

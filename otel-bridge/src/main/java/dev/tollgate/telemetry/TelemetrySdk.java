@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * Builds Tollgate's own OpenTelemetry SDK with the SDK's autoconfiguration, so every
  * {@code otel.*} property and {@code OTEL_*} variable works exactly as the SDK defines it.
  *
- * <p>Four things differ from a plain {@code AutoConfiguredOpenTelemetrySdk.initialize()}:
+ * <p>Five things differ from a plain {@code AutoConfiguredOpenTelemetrySdk.initialize()}:
  * <ul>
  *   <li>defaults: OTLP over http/protobuf (Tollgate ships an HTTP sender only) and no log
  *       exporter; the user's settings still win;
@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  *       ({@link #flushAtExit}), so a dead collector can't hold the application's exit hostage;
  *   <li>the SDK's own java.util.logging output (e.g. "Failed to export spans" on every batch
  *       when the collector is down) is routed to one warning per kind;
- *   <li>only Tollgate's own metrics are exported, not the SDK's reports on itself.
+ *   <li>only Tollgate's own metrics are exported, not the SDK's reports on itself;
+ *   <li>a call's span can take an id chosen at call start ({@link PresetSpanIds}).
  * </ul>
  * The SDK is never registered as the global OpenTelemetry: the application's own
  * OpenTelemetry (if any) stays untouched.
@@ -53,6 +54,7 @@ public final class TelemetrySdk {
         .addPropertiesSupplier(() -> defaults)
         .setServiceClassLoader(serviceLoader)
         .addMetricExporterCustomizer((exporter, config) -> new OwnScopeMetricExporter(exporter))
+        .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.setIdGenerator(PresetSpanIds.INSTANCE))
         .disableShutdownHook()
         .build();
     return auto.getOpenTelemetrySdk();

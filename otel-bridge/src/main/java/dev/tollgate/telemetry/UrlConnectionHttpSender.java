@@ -60,13 +60,14 @@ final class UrlConnectionHttpSender implements HttpSender {
 
   @Override
   public void send(MessageWriter messageWriter, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
-    executor.execute(() -> {
+    // beside the OpenTelemetry Java agent, its HttpURLConnection instrumentation must not trace the export
+    executor.execute(() -> JavaAgentSuppression.run(() -> {
       try {
         onResponse.accept(sendWithRetries(messageWriter));
       } catch (Throwable t) {
         onError.accept(t);
       }
-    });
+    }));
   }
 
   private HttpResponse sendWithRetries(MessageWriter writer) throws IOException, InterruptedException {

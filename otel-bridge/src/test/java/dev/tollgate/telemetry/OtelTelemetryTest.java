@@ -110,6 +110,79 @@ class OtelTelemetryTest {
   }
 
   @Test
+  void spanIsAChildOfTheApplicationsSpanCopiedAtCallStart() {
+    CallRecord r = CallAttributesTest.full();
+    r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 1,
+        new java.util.LinkedHashMap<>(java.util.Map.of("app", "x")), false);
+
+    SpanData span = record(r);
+
+    assertThat(span.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(span.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+    assertThat(span.getParentSpanContext().isRemote()).isFalse();
+    assertThat(span.getSpanContext().getTraceState().get("app")).isEqualTo("x");
+    assertThat(span.getSpanContext().isSampled()).isTrue();
+  }
+
+  @Test
+  void theSpanTakesThePresetIdWithPresetSpanIdsAndOnlyThatSpan() {
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk presetting = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().setIdGenerator(PresetSpanIds.INSTANCE)
+            .addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .build()) {
+      OtelTelemetry withPresets = new OtelTelemetry(presetting);
+      CallRecord r = CallAttributesTest.full();
+      r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 1, null, false);
+      r.presetSpanId = "00f067aa0ba902b7";
+      withPresets.end(withPresets.start(r), r);
+      presetting.getTracer("app").spanBuilder("next").startSpan().end();
+
+      assertThat(exported.getFinishedSpanItems()).hasSize(2);
+      assertThat(exported.getFinishedSpanItems().get(0).getSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(exported.getFinishedSpanItems().get(0).getParentSpanId()).isEqualTo("b7ad6b7169203331");
+      assertThat(exported.getFinishedSpanItems().get(1).getSpanId()).as("the next span's id is random again")
+          .isNotEqualTo("00f067aa0ba902b7");
+    }
+  }
+
+  @Test
+  void traceStateKeepsTheApplicationsOrder() {
+    java.util.Map<String, String> state = new java.util.LinkedHashMap<>();
+    state.put("first", "1");
+    state.put("second", "2");
+    CallRecord r = CallAttributesTest.full();
+    r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 1, state, true);
+
+    SpanData span = record(r);
+
+    assertThat(span.getParentSpanContext().isRemote()).isTrue();
+    assertThat(span.getSpanContext().getTraceState().asMap().keySet()).containsExactly("first", "second");
+  }
+
+  @Test
+  void anUnsampledApplicationSpanGivesNoRecordedSpanButTheCallIsCounted() {
+    CallRecord r = CallAttributesTest.full();
+    r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 0, null, false);
+
+    telemetry.end(telemetry.start(r), r);
+
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+    assertThat(metric("tollgate.client.requests").getLongSumData().getPoints()).singleElement()
+        .satisfies(p -> assertThat(p.getValue()).isEqualTo(1L));
+  }
+
+  @Test
+  void anInvalidApplicationSpanContextLeavesTheCurrentContextAsParent() {
+    CallRecord r = CallAttributesTest.full();
+    r.parent = new CallRecord.ParentSpan("00000000000000000000000000000000", "0000000000000000", (byte) 1, null, false);
+
+    SpanData span = record(r);
+
+    assertThat(span.getParentSpanContext().isValid()).isFalse();
+  }
+
+  @Test
   void spanNameIsUpdatedWhenTheModelIsOnlyKnownAtTheEnd() {
     CallRecord r = CallAttributesTest.minimal();
     OtelTelemetry.CallSpan call = telemetry.start(r);

@@ -1,5 +1,6 @@
 package dev.tollgate.instrumentation.jdkhttp;
 
+import dev.tollgate.pipeline.ApplicationSpanScope;
 import dev.tollgate.pipeline.AttemptPlan;
 import dev.tollgate.pipeline.LlmCall;
 import dev.tollgate.pipeline.Tollgate;
@@ -52,7 +53,7 @@ final class AsyncAttempts<T> {
     HttpRequest request = TollgateHttpClient.Prepared.requestFor(prepared, plan);
     CompletableFuture<HttpResponse<T>> sent;
     boolean was = Tollgate.enterHandling();
-    try {
+    try (ApplicationSpanScope inCallSpan = call.enterApplicationSpan()) {
       sent = pushPromiseHandler == null ? delegate.sendAsync(request, attempt)
           : delegate.sendAsync(request, attempt, pushPromiseHandler);
     } finally {

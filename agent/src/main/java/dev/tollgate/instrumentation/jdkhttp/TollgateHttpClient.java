@@ -1,6 +1,7 @@
 package dev.tollgate.instrumentation.jdkhttp;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.ApplicationSpanScope;
 import dev.tollgate.pipeline.AttemptPlan;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.pipeline.Gateway;
@@ -78,7 +79,7 @@ public final class TollgateHttpClient extends HttpClient {
       return sendWithPolicies(p, handler);
     }
     boolean was = Tollgate.enterHandling();
-    try {
+    try (ApplicationSpanScope inCallSpan = p.call.enterApplicationSpan()) {
       return delegate.send(p.request, new TeeBodyHandler<>(handler, p.call));
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       p.call.onError(e);
@@ -112,7 +113,7 @@ public final class TollgateHttpClient extends HttpClient {
         }
         AttemptHandler<T> attempt = new AttemptHandler<>(handler, call);
         HttpResponse<T> response;
-        try {
+        try (ApplicationSpanScope inCallSpan = call.enterApplicationSpan()) {
           response = delegate.send(p.requestFor(plan), attempt);
         } catch (IOException e) {
           AttemptPlan next = call.afterFailure(e);
@@ -245,7 +246,7 @@ public final class TollgateHttpClient extends HttpClient {
     }
     CompletableFuture<HttpResponse<T>> cf;
     boolean was = Tollgate.enterHandling();
-    try {
+    try (ApplicationSpanScope inCallSpan = p.call.enterApplicationSpan()) {
       cf = sendAsyncUntouched(p.request, new TeeBodyHandler<>(handler, p.call), pushPromiseHandler);
     } catch (RuntimeException | Error e) {
       p.call.onError(e);

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.instrumentation.HelperInjector;
 import dev.tollgate.instrumentation.Instrumentation;
+import dev.tollgate.pipeline.Tollgate;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -17,6 +18,8 @@ import net.bytebuddy.asm.Advice;
  * {@link TollgateOkHttpInterceptor} to the builder before the client copies its
  * interceptors. The helper classes are injected into OkHttp's own class loader first, so
  * this works when OkHttp lives in a child loader (Spring Boot fat jars, servlet containers).
+ * {@code RealCall.enqueue} keeps the application's OpenTelemetry context for the dispatcher
+ * thread that runs the interceptor (so the call's span finds its parent).
  */
 public final class OkHttpInstrumentation implements Instrumentation {
   /** Every class compiled against OkHttp; they must never be loaded by the bootstrap loader. */
@@ -43,7 +46,25 @@ public final class OkHttpInstrumentation implements Instrumentation {
         .transform(new AgentBuilder.Transformer.ForAdvice()
             .include(ClassLoader.getSystemClassLoader())
             .advice(isConstructor().and(takesArguments(1)).and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
-                ConstructorAdvice.class.getName()));
+                ConstructorAdvice.class.getName()))
+        // enqueue hands the call to a dispatcher thread: keep the application's trace context for it
+        .type(named("okhttp3.internal.connection.RealCall"))
+        .transform(new AgentBuilder.Transformer.ForAdvice()
+            .include(ClassLoader.getSystemClassLoader())
+            .advice(named("enqueue").and(takesArguments(1)), EnqueueAdvice.class.getName()));
+  }
+
+  /**
+   * Inlined at the start of {@code RealCall.enqueue(Callback)} (OkHttp 4.x/5.x), on the
+   * application's thread; only calls the bootstrap core, so it needs no helper.
+   */
+  public static final class EnqueueAdvice {
+    private EnqueueAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.This Object call) {
+      Tollgate.rememberApplicationContext(call);
+    }
   }
 
   /** Inlined at the start of {@code OkHttpClient(Builder)}. */

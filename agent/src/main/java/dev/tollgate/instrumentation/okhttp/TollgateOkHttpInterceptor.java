@@ -1,6 +1,7 @@
 package dev.tollgate.instrumentation.okhttp;
 
 import dev.tollgate.internal.TollgateLog;
+import dev.tollgate.pipeline.ApplicationSpanScope;
 import dev.tollgate.pipeline.ControlHeaders;
 import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.LlmCall;
@@ -55,6 +56,13 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
+    // after enqueue this is a dispatcher thread: the application's context as it was at enqueue
+    try (ApplicationSpanScope enqueuedFrom = Tollgate.resumeApplicationContext(chain.call())) {
+      return interceptInApplicationContext(chain);
+    }
+  }
+
+  private Response interceptInApplicationContext(Chain chain) throws IOException {
     Request request = chain.request();
     LlmCall call = null;
     Request out = request;
@@ -105,7 +113,7 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
 
     Response response;
     boolean was = Tollgate.enterHandling();
-    try {
+    try (ApplicationSpanScope inCallSpan = call.enterApplicationSpan()) {
       response = chain.proceed(out);
     } catch (IOException | RuntimeException | Error e) {
       call.onError(e);

@@ -42,6 +42,7 @@ public final class AppRunner {
   private Duration timeout = Duration.ofSeconds(90);
   private final Map<String, String> sysProps = new LinkedHashMap<>();
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<Path> otherJavaAgents = new ArrayList<>();
 
   private AppRunner(SampleApp app, String scenario) {
     this.app = app;
@@ -70,6 +71,12 @@ public final class AppRunner {
   /** Defaults to the shared {@link OtlpReceiver}. */
   public AppRunner otlpEndpoint(String endpoint) {
     this.otlpEndpoint = endpoint;
+    return this;
+  }
+
+  /** Another {@code -javaagent:} (e.g. the OpenTelemetry Java agent), placed before Tollgate's. */
+  public AppRunner otherJavaAgent(Path jar) {
+    otherJavaAgents.add(jar);
     return this;
   }
 
@@ -104,6 +111,7 @@ public final class AppRunner {
 
     List<String> command = new ArrayList<>();
     command.add(ItEnv.javaBinary().toString());
+    otherJavaAgents.forEach(jar -> command.add("-javaagent:" + jar));
     if (agent) {
       command.add("-javaagent:" + ItEnv.agentJar());
     }

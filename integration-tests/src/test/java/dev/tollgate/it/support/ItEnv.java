@@ -42,6 +42,12 @@ public final class ItEnv {
     return dir;
   }
 
+  /** The OpenTelemetry Java agent (opentelemetry-javaagent 2.33.1), copied by the build (maven-dependency-plugin). */
+  public static Path otelJavaAgent() {
+    return requireFile(buildDir().resolve("otel-javaagent/opentelemetry-javaagent.jar"),
+        "the OpenTelemetry Java agent; run the build up to process-test-resources");
+  }
+
   /** The bundled LiteLLM-format price table of the agent (may not exist yet). */
   public static Path priceTable() {
     return repoRoot().resolve("agent/src/main/resources/dev/tollgate/pricing/model_prices.json");

@@ -78,6 +78,30 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
     return withLib("spring-ai", "spring-ai-app", "example.springai.SpringAiApp");
   }
 
+  /** An app that sets up the OpenTelemetry SDK itself and calls with the JDK HttpClient inside its own span. */
+  public static SampleApp otelSdk() {
+    return withLib("otel-sdk", "otel-app", "example.otelapp.OtelSdkApp");
+  }
+
+  /** The SDK app with OkHttp 4 (okhttp-app's lib/) on its class path too. */
+  public static SampleApp otelSdkOkHttp() {
+    Path target = ItEnv.sampleAppTarget("otel-app");
+    return new SampleApp("otel-sdk-okhttp", List.of(target.resolve("otel-app.jar").toString(), target.resolve("lib") + "/*",
+        ItEnv.sampleAppTarget("okhttp-app").resolve("lib") + "/*"), "example.otelapp.OtelSdkApp");
+  }
+
+  /** A JDK HttpServer whose /checkout makes two LLM calls; only its own jar: no OpenTelemetry API on the class path. */
+  public static SampleApp checkoutServer() {
+    return new SampleApp("checkout-server", List.of(ItEnv.sampleAppTarget("otel-app").resolve("otel-app.jar").toString()),
+        "example.otelapp.CheckoutServer");
+  }
+
+  /** The same server making its calls with OkHttp 4 (okhttp-app's lib/), still without any OpenTelemetry API. */
+  public static SampleApp checkoutServerOkHttp() {
+    return new SampleApp("checkout-server-okhttp", List.of(ItEnv.sampleAppTarget("otel-app").resolve("otel-app.jar").toString(),
+        ItEnv.sampleAppTarget("okhttp-app").resolve("lib") + "/*"), "example.otelapp.CheckoutServer");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
