@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark suite (BENCHMARKS.md): builds the agent jar, the load app and the runner, then runs the
 # interleaved whole-JVM measurements and the JMH benchmarks, and writes benchmarks/results/latest.{md,csv,json}.
-#   scripts/bench.sh            full run (about 25 minutes on 2 cores)
-#   scripts/bench.sh --quick    a few minutes, fewer rounds and calls
+#   scripts/bench.sh            full run (4 rounds, both stacks everywhere; about 3x --quick)
+#   scripts/bench.sh --quick    2 rounds, fewer calls (14 min on 2 busy cores)
 #   scripts/bench.sh --smoke    proves the suite works (a few calls per row; numbers mean nothing)
 # Extra Maven options (e.g. -o for offline) go in BENCH_MAVEN_OPTS.
 set -euo pipefail

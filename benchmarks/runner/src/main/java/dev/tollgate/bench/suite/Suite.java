@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * order rotates each round, so drift of a shared machine hits every variant alike), then the JMH
  * benchmarks, and writes {@code latest.md}, {@code latest.csv} and {@code latest.json}.
  *
- * <p>Usage: {@code Suite <repo dir> <quick|full|smoke>}.
+ * <p>Usage: {@code Suite <repo dir> <quick|full|smoke>}; {@code Suite <repo dir> stub} only serves the stub.
  */
 public final class Suite {
   private static final Pattern RESULT = Pattern.compile("^RESULT \\{(.*)}$", Pattern.MULTILINE);
@@ -57,6 +56,13 @@ public final class Suite {
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(args[0]).toAbsolutePath().normalize();
+    if (args.length > 1 && args[1].equals("stub")) {
+      // for profiling one variant by hand (BENCHMARKS.md): the stub alone, until killed
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+      StubProvider stub = new StubProvider(repo.resolve("sample-apps/fake-provider/src/main/resources/recordings"), 1000, 1000);
+      System.out.println(stub.baseUrl());
+      Thread.currentThread().join();
+    }
     Profile profile = Profile.named(args.length > 1 ? args[1] : "quick");
     System.setProperty("sun.net.httpserver.nodelay", "true");
     new Suite(repo, profile).runAll();
@@ -92,11 +98,12 @@ public final class Suite {
       }
       System.out.println("[bench] OTLP export requests received: " + sink.exports());
     }
-    Path jmhJson = repo.resolve("benchmarks/results/latest-jmh.json");
+    // a smoke run proves the suite works; its numbers mean nothing and never replace the committed results
+    Path results = repo.resolve(profile.name.equals("smoke") ? "benchmarks/runner/target/smoke-results" : "benchmarks/results");
+    Path jmhJson = results.resolve("latest-jmh.json");
     Jmh.run(profile.jmhArgs, jmhJson, logs);
     double minutes = (System.nanoTime() - started) / 60e9;
     Report report = new Report(runs, Jmh.read(jmhJson), profile, minutes, stub.eventCount());
-    Path results = repo.resolve("benchmarks/results");
     Files.createDirectories(results);
     Files.writeString(results.resolve("latest.md"), report.markdown(Machine.describe(repo)));
     Files.writeString(results.resolve("latest.csv"), report.csv());
@@ -205,8 +212,8 @@ public final class Suite {
         }
         case "quick" -> {
           p.rounds = 2;
-          p.latencyWarmup = 1500;
-          p.latencyCalls = 1500;
+          p.latencyWarmup = 1000;
+          p.latencyCalls = 1000;
           p.throughputStacks = List.of("jdk");
           p.throughputWarmupSeconds = 2;
           p.throughputSeconds = 3;
@@ -220,12 +227,12 @@ public final class Suite {
           p.jmhArgs = List.of("-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s");
         }
         case "full" -> {
-          p.rounds = 5;
-          p.latencyWarmup = 3000;
+          p.rounds = 4;
+          p.latencyWarmup = 2000;
           p.latencyCalls = 3000;
           p.throughputStacks = List.of("jdk", "openai");
-          p.throughputWarmupSeconds = 3;
-          p.throughputSeconds = 5;
+          p.throughputWarmupSeconds = 2;
+          p.throughputSeconds = 4;
           p.streamWarmup = 100;
           p.streamCalls = 300;
           p.cacheWarmup = 500;
@@ -233,7 +240,7 @@ public final class Suite {
           p.startupStacks = List.of("openai", "jdk");
           p.startupRounds = 5;
           p.memoryStacks = List.of("jdk", "openai");
-          p.jmhArgs = List.of("-f", "2", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s");
+          p.jmhArgs = List.of("-f", "1", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s");
         }
         default -> throw new IllegalArgumentException("mode must be quick, full or smoke: " + name);
       }
