@@ -120,6 +120,7 @@ public final class LoadApp {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         app.loop(stack, 1);
         result.put("main_entered_ms", mainEntered - jvmStart);
+        result.put("main_done_ms", System.currentTimeMillis() - jvmStart);
       }
       case "memory" -> {
         app.loop(stack, calls);

@@ -93,6 +93,8 @@ final class Report {
     for (String stack : profile.startupStacks) {
       row(md, "startup", stack, "wall_ms", label(stack) + " wall time of the JVM");
       row(md, "startup", stack, "main_entered_ms", label(stack) + " JVM start → main() (premain included)");
+      row(md, "startup", stack, "main_done_ms", label(stack) + " JVM start → end of main() (the call made)");
+      row(md, "startup", stack, "after_main_ms", label(stack) + " end of main() → exit (shutdown hooks)");
     }
     md.append("\n### Memory after ").append(profile.memoryCalls).append(" calls (MiB; heap used after System.gc())\n\n");
     header(md, "stack / measure");

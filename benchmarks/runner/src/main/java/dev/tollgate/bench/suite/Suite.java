@@ -159,6 +159,10 @@ public final class Suite {
       values.put(n.group(1), Double.parseDouble(n.group(2)));
     }
     values.put("wall_ms", wallMs);
+    if (values.containsKey("main_done_ms")) {
+      // what follows main(): shutdown hooks (an agent's last export), plus the few ms the OS takes to start the process
+      values.put("after_main_ms", wallMs - values.get("main_done_ms"));
+    }
     runs.add(new Run(section, stack, variant, round, values));
     System.out.printf(Locale.ROOT, "[bench] %-40s %s%n", name, values);
   }
