@@ -228,7 +228,11 @@ public final class LlmCall {
       internalError("response end", t);
     }
     boolean cleanEnd = error == null && (complete || (observer != null && observer.sawEnd()));
-    gateway.finish(this, cleanEnd);
+    try {
+      gateway.finish(this, cleanEnd);
+    } catch (Throwable t) {
+      internalError("call end", t); // never the application's problem
+    }
   }
 
   /** The endpoint whose price prefixes apply: the one that answered. */
