@@ -217,6 +217,16 @@ public final class BudgetPolicy {
         scope == null ? "" : " per " + scope, mode.name().toLowerCase(Locale.ROOT));
   }
 
+  /** True when one of {@code budgets} refuses calls once spent: then every call is admitted first. */
+  public static boolean anyBlocks(java.util.List<BudgetPolicy> budgets) {
+    for (BudgetPolicy b : budgets) {
+      if (b.mode == Mode.BLOCK) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * An amount as people read it: cents from a dollar up ({@code $25.00}), and below a dollar
    * three significant digits, so that a tiny budget does not read {@code $0.00}

@@ -51,10 +51,6 @@ public final class Budgets {
     return policies;
   }
 
-  public boolean isEmpty() {
-    return policies.isEmpty();
-  }
-
   /**
    * The first {@code block} budget whose window, for this call's scope value, is spent; null
    * when the call may go.

@@ -25,16 +25,7 @@ public final class Limits {
     this.named = List.copyOf(named);
     this.limiter = new RateLimiter(ticker);
     this.budgets = new Budgets(budgets, clock);
-    boolean blocking = false;
-    for (BudgetPolicy b : budgets) {
-      blocking |= b.mode() == BudgetPolicy.Mode.BLOCK;
-    }
-    this.blockingBudgets = blocking;
-  }
-
-  /** True when every call must be admitted (a configured rate limit or blocking budget exists). */
-  public boolean guardsEveryCall() {
-    return !named.isEmpty() || blockingBudgets;
+    this.blockingBudgets = BudgetPolicy.anyBlocks(budgets);
   }
 
   public Budgets budgets() {

@@ -85,11 +85,7 @@ public final class PolicyResolver {
         ? retrySettings(config.retryMaxAttempts(), config.retryFactor(), config.retryMinDelayMillis(),
             config.retryMaxDelayMillis())
         : null;
-    boolean blocking = false;
-    for (BudgetPolicy b : config.budgets()) {
-      blocking |= b.mode() == BudgetPolicy.Mode.BLOCK;
-    }
-    this.admitEveryCall = !config.rateLimits().isEmpty() || blocking;
+    this.admitEveryCall = !config.rateLimits().isEmpty() || BudgetPolicy.anyBlocks(config.budgets());
   }
 
   /**

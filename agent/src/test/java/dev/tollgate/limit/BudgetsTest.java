@@ -1,5 +1,6 @@
 package dev.tollgate.limit;
 
+import dev.tollgate.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class BudgetsTest {
-  private final TestClocks.ManualClock clock = new TestClocks.ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
 
   private static Function<String, String> call(String user, String model) {
     Map<String, String> values = new java.util.HashMap<>();

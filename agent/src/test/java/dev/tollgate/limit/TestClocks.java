@@ -1,14 +1,10 @@
 package dev.tollgate.limit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock and a ticker that move only when a test says so. */
+/** A ticker that moves only when a test says so (the clock is {@link dev.tollgate.testing.ManualClock}). */
 final class TestClocks {
   private TestClocks() {}
 
@@ -22,42 +18,6 @@ final class TestClocks {
 
     void advance(Duration d) {
       nanos.addAndGet(d.toNanos());
-    }
-  }
-
-  static final class ManualClock extends Clock {
-    private final AtomicLong millis;
-
-    ManualClock(Instant start) {
-      this.millis = new AtomicLong(start.toEpochMilli());
-    }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    void set(Instant t) {
-      millis.set(t.toEpochMilli());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long millis() {
-      return millis.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
     }
   }
 }

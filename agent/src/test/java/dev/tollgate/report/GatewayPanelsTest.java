@@ -1,5 +1,6 @@
 package dev.tollgate.report;
 
+import dev.tollgate.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -19,7 +20,7 @@ class GatewayPanelsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOSTILE = ReportCollectorTest.HOSTILE;
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final ReportCollector collector = new ReportCollector(clock);
 
   private String rawSnapshot(List<BudgetBurn.Budget> budgets) {

@@ -1,5 +1,6 @@
 package dev.tollgate.report;
 
+import dev.tollgate.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.config.TollgateConfig;
@@ -22,7 +23,7 @@ class HtmlReportTest {
   @Test
   void writesOneSelfContainedPageAtomically() throws Exception {
     Path file = dir.resolve("reports/today.html");
-    HtmlReport report = new HtmlReport(new ReportCollector(new MutableClock(T0)), file, 0, "svc");
+    HtmlReport report = new HtmlReport(new ReportCollector(new ManualClock(T0)), file, 0, "svc");
     report.record(Calls.call(T0, "gpt-4o-mini", ReportCollectorTest.HOSTILE, 0.0000051, 322));
     report.write();
     report.write(); // over an existing page
@@ -44,7 +45,7 @@ class HtmlReportTest {
 
   @Test
   void theBudgetsAreReadAtEachWriteAndAHostileScopeValueStaysData() throws Exception {
-    MutableClock clock = new MutableClock(T0);
+    ManualClock clock = new ManualClock(T0);
     Budgets budgets = new Budgets(List.of(BudgetPolicy.parse("per-user", "0.000001;s=user;mode=block")), clock);
     Path file = dir.resolve("budgets.html");
     HtmlReport report = new HtmlReport(new ReportCollector(clock), file, 0, null);
@@ -63,7 +64,7 @@ class HtmlReportTest {
   @Test
   void budgetsThatCannotBeReadLeaveThePageWithoutThem() throws Exception {
     Path file = dir.resolve("no-budgets.html");
-    HtmlReport report = new HtmlReport(new ReportCollector(new MutableClock(T0)), file, 0, null);
+    HtmlReport report = new HtmlReport(new ReportCollector(new ManualClock(T0)), file, 0, null);
     report.showBudgets(() -> {
       throw new IllegalStateException("not ready");
     });
@@ -89,7 +90,7 @@ class HtmlReportTest {
   @Test
   void theIntervalWriterRewritesThePageWhileTheAppRuns() throws Exception {
     Path file = dir.resolve("live.html");
-    HtmlReport report = new HtmlReport(new ReportCollector(new MutableClock(T0)), file, 50, null);
+    HtmlReport report = new HtmlReport(new ReportCollector(new ManualClock(T0)), file, 50, null);
     report.record(Calls.call(T0, "gpt-4o-mini", "alice", 0.001, 100));
     try {
       long deadline = System.nanoTime() + 5_000_000_000L;

@@ -1,5 +1,6 @@
 package dev.tollgate.report;
 
+import dev.tollgate.testing.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -15,7 +16,7 @@ class ReportCollectorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String HOSTILE = "</script><img src=x onerror=alert(1)>";
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final ReportCollector collector = new ReportCollector(clock);
 
   private JsonNode snapshot() throws Exception {
