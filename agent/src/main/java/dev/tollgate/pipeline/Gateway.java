@@ -32,8 +32,9 @@ import java.util.function.Supplier;
 
 /**
  * The client-neutral core of the pipeline: recognise an endpoint, start a call (codec reads
- * the request, telemetry starts the span), finish it (codec's last word, pricing, span end,
- * metrics, console line).
+ * the request), finish it in two halves: what the next call must see (cache entry, pricing,
+ * budgets), then what only telemetry needs (the span, created with the call's start time and
+ * ended at once, metrics, report, console line).
  *
  * <p>Between {@link #start} and the transport sit the policies (cache, then fallback, then
  * retry), driven per call by a {@link PolicyDriver}: the adapter asks the call what to send
@@ -255,7 +256,6 @@ public final class Gateway {
     r.serverAddress = host;
     r.serverPort = port;
     r.path = path;
-    OtelTelemetry.CallSpan span = null;
     ApplicationTrace.Captured applicationTrace = null;
     try {
       r.properties.putAll(config.properties());
@@ -276,16 +276,6 @@ public final class Gateway {
       TollgateLog.warnOnce("internal:request:" + t.getClass().getName(),
           "internal error while reading an LLM request; the call itself is unaffected", t);
     }
-    try {
-      // while the warm-up builds the SDK, the span is created when the call ends (with this
-      // start time): the application's first call never waits for OpenTelemetry
-      OtelTelemetry t = warming.get() ? telemetry : telemetry();
-      if (t != null) {
-        span = t.start(r);
-      }
-    } catch (Throwable t) {
-      TollgateLog.warnOnce("internal:span-start", "could not start a span", t);
-    }
     PolicyDriver policy = null;
     if (uri != null) {
       try {
@@ -299,7 +289,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policies", "could not apply the gateway policies; the call goes on without them", t);
       }
     }
-    return new LlmCall(this, endpoint, r, span, policy, applicationTrace);
+    return new LlmCall(this, endpoint, r, policy, applicationTrace);
   }
 
   /**
@@ -380,7 +370,14 @@ public final class Gateway {
     };
   }
 
-  void finish(LlmCall call, boolean cleanEnd) {
+  /**
+   * The first half of a call's end, which the application's next call must see: the cache
+   * entry is stored, the cost priced and counted against limits. Returns true when the caller
+   * must record the call now with {@link #recordFinished} (it is counted as in progress until
+   * then, so JVM exit waits for it); false when the call's recording was deferred behind the
+   * warm-up.
+   */
+  boolean finish(LlmCall call, boolean cleanEnd) {
     if (call.policy() != null) {
       try {
         call.policy().onEnded(cleanEnd);
@@ -403,9 +400,23 @@ public final class Gateway {
       if (!warmingUp()) {
         drainPendingEnds(); // the warm-up finished meanwhile and may have drained before the add
       }
-      return;
+      return false;
     }
-    complete(call);
+    completing.incrementAndGet();
+    return true;
+  }
+
+  /**
+   * The second half of a call's end, after {@link #finish} returned true: the span, metrics,
+   * report and console line. The adapter may first hand the application its response, which
+   * then does not wait for this.
+   */
+  void recordFinished(LlmCall call) {
+    try {
+      record(call);
+    } finally {
+      completing.decrementAndGet();
+    }
   }
 
   /** True when the call's cost must be counted as soon as it ends: budgets, or a cents rate limit. */
@@ -464,9 +475,11 @@ public final class Gateway {
       }
     }
     try {
-      OtelTelemetry t = telemetry;
+      // the span is started and ended here, with the call's start time: its start takes no
+      // time from the application's call (and while the warm-up builds the SDK, there is none)
+      OtelTelemetry t = telemetry();
       if (t != null) {
-        t.end(call.span() != null ? call.span() : t.start(r), r);
+        t.end(t.start(r), r);
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:span-end", "could not end a span", t);

@@ -5,7 +5,6 @@ import dev.tollgate.provider.Endpoint;
 import dev.tollgate.provider.HeaderLookup;
 import dev.tollgate.provider.ResponseObserver;
 import dev.tollgate.telemetry.CallRecord;
-import dev.tollgate.telemetry.OtelTelemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +22,6 @@ public final class LlmCall {
   private final Gateway gateway;
   private final Endpoint endpoint;
   private final CallRecord record;
-  private final OtelTelemetry.CallSpan span;
   private final AtomicBoolean ended = new AtomicBoolean();
   private final AtomicBoolean settled = new AtomicBoolean();
   private final PolicyDriver policy;
@@ -31,16 +29,15 @@ public final class LlmCall {
   /** The application's trace at call start, when its HTTP client spans are to nest under ours; else null. */
   private final ApplicationTrace.Captured applicationTrace;
 
-  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span, PolicyDriver policy) {
-    this(gateway, endpoint, record, span, policy, null);
+  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, PolicyDriver policy) {
+    this(gateway, endpoint, record, policy, null);
   }
 
-  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, OtelTelemetry.CallSpan span, PolicyDriver policy,
+  LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, PolicyDriver policy,
       ApplicationTrace.Captured applicationTrace) {
     this.gateway = gateway;
     this.endpoint = endpoint;
     this.record = record;
-    this.span = span;
     this.policy = policy;
     this.applicationTrace = applicationTrace;
   }
@@ -124,10 +121,6 @@ public final class LlmCall {
     return record;
   }
 
-  OtelTelemetry.CallSpan span() {
-    return span;
-  }
-
   /** The status line and headers arrived; the body may follow. */
   public void onResponseHead(int status, HeaderLookup headers) {
     onResponseHead(status, headers, null);
@@ -186,7 +179,18 @@ public final class LlmCall {
 
   /** The body was read to its end. */
   public void onComplete() {
-    finish(true, null);
+    finish(true, null, null);
+  }
+
+  /**
+   * The body was read to its end, and {@code deliver} hands that end to the application. What
+   * the application's next call depends on (the cache entry, the cost counted against budgets
+   * and rate limits) is settled before {@code deliver}; the span, metrics and report are
+   * recorded after it, so the application does not wait for them. What {@code deliver} throws
+   * reaches the caller.
+   */
+  public void onComplete(Runnable deliver) {
+    finish(true, null, deliver);
   }
 
   /**
@@ -194,12 +198,12 @@ public final class LlmCall {
    * (an SDK may stop reading a stream after its final event); the codec judges what it saw.
    */
   public void onClosedEarly() {
-    finish(false, null);
+    finish(false, null, null);
   }
 
   /** The call failed: no response, or the body broke off. */
   public void onError(Throwable error) {
-    finish(false, error == null ? new IllegalStateException("unknown") : error);
+    finish(false, error == null ? new IllegalStateException("unknown") : error, null);
   }
 
   /** True the first time only: the call's cost is counted once, whether at its end or when the warm-up lets it. */
@@ -211,8 +215,11 @@ public final class LlmCall {
     return ended.get();
   }
 
-  private void finish(boolean complete, Throwable error) {
+  private void finish(boolean complete, Throwable error, Runnable deliver) {
     if (!ended.compareAndSet(false, true)) {
+      if (deliver != null) {
+        deliver.run();
+      }
       return;
     }
     record.endNanos = System.nanoTime();
@@ -228,10 +235,24 @@ public final class LlmCall {
       internalError("response end", t);
     }
     boolean cleanEnd = error == null && (complete || (observer != null && observer.sawEnd()));
+    boolean recordNow = false;
     try {
-      gateway.finish(this, cleanEnd);
+      recordNow = gateway.finish(this, cleanEnd);
     } catch (Throwable t) {
       internalError("call end", t); // never the application's problem
+    }
+    try {
+      if (deliver != null) {
+        deliver.run();
+      }
+    } finally {
+      if (recordNow) {
+        try {
+          gateway.recordFinished(this);
+        } catch (Throwable t) {
+          internalError("call end", t);
+        }
+      }
     }
   }
 

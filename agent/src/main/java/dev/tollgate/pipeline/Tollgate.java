@@ -36,7 +36,7 @@ public final class Tollgate {
    */
   public static Endpoint recognize(String host, int port, String path, HeaderLookup headers) {
     Gateway g = gateway;
-    if (g == null || HANDLING.get() != null) {
+    if (g == null || HANDLING.get() == Boolean.TRUE) {
       return null;
     }
     return g.recognize(host, port, path, headers);
@@ -44,14 +44,19 @@ public final class Tollgate {
 
   /** Marks this thread as running a handled call's transport; returns the previous state. */
   public static boolean enterHandling() {
-    boolean was = HANDLING.get() != null;
+    boolean was = HANDLING.get() == Boolean.TRUE;
     HANDLING.set(Boolean.TRUE);
     return was;
   }
 
+  /**
+   * Restores the state {@link #enterHandling} returned. FALSE is set rather than the entry
+   * removed: a removed entry is created again by the thread's next call (a JDK Boolean, so
+   * keeping it holds no class loader).
+   */
   public static void exitHandling(boolean previous) {
     if (!previous) {
-      HANDLING.remove();
+      HANDLING.set(Boolean.FALSE);
     }
   }
 

@@ -12,9 +12,38 @@ import java.util.Map;
 /**
  * What to record: from a {@link CallRecord} to span and metric attributes. Kept apart from
  * {@link OtelTelemetry} (how to record) so the semconv mapping is tested without an SDK.
+ *
+ * <p>Why a {@link Sink}: a call's end writes some forty attributes straight onto its span. Going
+ * through an {@link Attributes} first would sort and copy them once more on every call, for
+ * nothing (issue 6's profile); tests read the same mapping through a builder.
  */
 public final class CallAttributes {
   private CallAttributes() {}
+
+  /** Where attributes go: a span being ended, or a builder. */
+  public interface Sink {
+    <T> void put(AttributeKey<T> key, T value);
+  }
+
+  /** Writes into a span. */
+  static Sink of(io.opentelemetry.api.trace.Span span) {
+    return new Sink() {
+      @Override
+      public <T> void put(AttributeKey<T> key, T value) {
+        span.setAttribute(key, value);
+      }
+    };
+  }
+
+  /** Writes into a builder. */
+  static Sink of(AttributesBuilder builder) {
+    return new Sink() {
+      @Override
+      public <T> void put(AttributeKey<T> key, T value) {
+        builder.put(key, value);
+      }
+    };
+  }
 
   /** Span name: {@code {operation} {model}}, or the operation alone when no model is known. */
   public static String spanName(CallRecord r) {
@@ -37,7 +66,13 @@ public final class CallAttributes {
 
   /** Everything else, set when the call ends. */
   public static Attributes end(CallRecord r) {
-    AttributesBuilder b = Attributes.builder();
+    AttributesBuilder builder = Attributes.builder();
+    end(r, of(builder));
+    return builder.build();
+  }
+
+  /** Everything else, set when the call ends, written into {@code b}. */
+  static void end(CallRecord r, Sink b) {
     // request
     if (Boolean.TRUE.equals(r.stream)) {
       b.put(REQUEST_STREAM, true);
@@ -88,7 +123,7 @@ public final class CallAttributes {
     put(b, SESSION_PATH, r.sessionPath);
     put(b, SESSION_NAME, r.sessionName);
     for (Map.Entry<String, String> p : r.properties.entrySet()) {
-      b.put(PROPERTY_PREFIX + p.getKey().toLowerCase(Locale.ROOT), p.getValue());
+      b.put(AttributeKey.stringKey(PROPERTY_PREFIX + p.getKey().toLowerCase(Locale.ROOT)), p.getValue());
     }
     // money
     put(b, COST_USD, r.costUsd);
@@ -105,7 +140,6 @@ public final class CallAttributes {
     put(b, FALLBACK_INDEX, r.fallbackIndex);
     put(b, BLOCKED_BY, r.blockedBy);
     putList(b, CONFIG_ERROR, r.configErrors);
-    return b.build();
   }
 
   /** The attributes of one attempt's span event. */
@@ -136,13 +170,36 @@ public final class CallAttributes {
     return b;
   }
 
+  /**
+   * The attributes of {@code tollgate.client.requests}: who was asked (provider, requested
+   * model) and how it went (status, error, cache status, the agent's own refusal).
+   */
+  public static AttributesBuilder requestsMetric(CallRecord r) {
+    AttributesBuilder b = Attributes.builder()
+        .put(PROVIDER_NAME, r.provider == null ? "unknown" : r.provider);
+    put(b, REQUEST_MODEL, r.requestModel);
+    if (r.statusCode > 0) {
+      b.put(HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode);
+    }
+    put(b, ERROR_TYPE, r.errorType);
+    put(b, CACHE_STATUS, r.cacheStatus);
+    put(b, BLOCKED_BY, r.blockedBy);
+    return b;
+  }
+
   private static <T> void put(AttributesBuilder b, AttributeKey<T> key, T value) {
     if (value != null) {
       b.put(key, value);
     }
   }
 
-  private static void putList(AttributesBuilder b, AttributeKey<List<String>> key, List<String> value) {
+  private static <T> void put(Sink b, AttributeKey<T> key, T value) {
+    if (value != null) {
+      b.put(key, value);
+    }
+  }
+
+  private static void putList(Sink b, AttributeKey<List<String>> key, List<String> value) {
     if (value != null && !value.isEmpty()) {
       b.put(key, value);
     }

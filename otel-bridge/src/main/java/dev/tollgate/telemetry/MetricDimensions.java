@@ -25,6 +25,7 @@ public final class MetricDimensions {
   /** The value that stands for every value past the cap. */
   public static final String OTHER = "_other";
   private static final MetricDimensions NONE = new MetricDimensions(List.of(), 0);
+  private static final String[] NO_VALUES = new String[0];
 
   private final List<String> names;
   private final List<AttributeKey<String>> keys;
@@ -76,10 +77,27 @@ public final class MetricDimensions {
 
   /** Adds this call's values of the listed attributes (capped); a call without a value gets none. */
   void addTo(AttributesBuilder b, CallRecord r) {
-    for (int i = 0; i < names.size(); i++) {
+    addTo(b, values(r));
+  }
+
+  /** This call's values of the listed attributes, capped, in the order of {@link #names()}; null entries for none. */
+  String[] values(CallRecord r) {
+    if (names.isEmpty()) {
+      return NO_VALUES;
+    }
+    String[] values = new String[names.size()];
+    for (int i = 0; i < values.length; i++) {
       String value = valueOf(names.get(i), r);
-      if (value != null) {
-        b.put(keys.get(i), capped(names.get(i), value));
+      values[i] = value == null ? null : capped(names.get(i), value);
+    }
+    return values;
+  }
+
+  /** Adds values from {@link #values}. */
+  void addTo(AttributesBuilder b, String[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        b.put(keys.get(i), values[i]);
       }
     }
   }

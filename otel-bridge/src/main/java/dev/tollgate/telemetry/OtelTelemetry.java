@@ -4,7 +4,6 @@ import static dev.tollgate.telemetry.GenAiAttributes.*;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleCounter;
@@ -25,6 +24,7 @@ import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -54,7 +54,7 @@ public final class OtelTelemetry {
   private final LongConsumer flushAtExit;
   private final Logger alertLog;
   private final Meter meter;
-  private final MetricDimensions dimensions;
+  private final MetricAttributeSets metricSets;
   private final DoubleCounter cacheSaved;
   private final ProviderLimitGauges providerLimits;
 
@@ -73,7 +73,7 @@ public final class OtelTelemetry {
   /** @param dimensions the call attributes ({@code tollgate.metrics.attributes}) added to every metric */
   public OtelTelemetry(OpenTelemetry otel, LongConsumer flushAtExit, MetricDimensions dimensions) {
     this.flushAtExit = flushAtExit;
-    this.dimensions = dimensions;
+    this.metricSets = new MetricAttributeSets(dimensions);
     this.tracer = otel.getTracer(INSTRUMENTATION_SCOPE, TollgateVersion.VERSION);
     this.alertLog = otel.getLogsBridge().get(INSTRUMENTATION_SCOPE);
     Meter meter = otel.getMeter(INSTRUMENTATION_SCOPE);
@@ -169,19 +169,24 @@ public final class OtelTelemetry {
    * {@link CallRecord#presetSpanId} when the SDK was built with {@link PresetSpanIds}.
    */
   public CallSpan start(CallRecord r) {
-    SpanBuilder builder = tracer.spanBuilder(CallAttributes.spanName(r))
+    String name = CallAttributes.spanName(r);
+    SpanBuilder builder = tracer.spanBuilder(name)
         .setSpanKind(SpanKind.CLIENT)
         .setParent(parentContext(r.parent))
         .setStartTimestamp(r.startEpochNanos, TimeUnit.NANOSECONDS)
         .setAllAttributes(CallAttributes.start(r));
     Span span;
-    PresetSpanIds.next(r.presetSpanId);
-    try {
+    if (r.presetSpanId == null) {
       span = builder.startSpan();
-    } finally {
-      PresetSpanIds.next(null);
+    } else {
+      PresetSpanIds.next(r.presetSpanId);
+      try {
+        span = builder.startSpan();
+      } finally {
+        PresetSpanIds.next(null);
+      }
     }
-    return new CallSpan(span);
+    return new CallSpan(span, name, r);
   }
 
   static Context parentContext(CallRecord.ParentSpan parent) {
@@ -200,13 +205,14 @@ public final class OtelTelemetry {
     return context.isValid() ? Context.root().with(Span.wrap(context)) : Context.current();
   }
 
-  /** Ends the span with everything the record knows, and records the metrics. */
+  /**
+   * Ends the span with everything the record knows, and records the metrics. What the span
+   * started with is set again only where it changed since (a model learnt from the response).
+   */
   public void end(CallSpan callSpan, CallRecord r) {
     Span span = callSpan.span;
-    String nameNow = CallAttributes.spanName(r);
-    span.updateName(nameNow);
-    span.setAllAttributes(CallAttributes.start(r));
-    span.setAllAttributes(CallAttributes.end(r));
+    callSpan.updateStart(r);
+    CallAttributes.end(r, CallAttributes.of(span));
     if (r.errorType != null) {
       span.setStatus(StatusCode.ERROR);
     }
@@ -230,57 +236,69 @@ public final class OtelTelemetry {
   }
 
   private void recordMetrics(CallRecord r) {
-    AttributesBuilder baseBuilder = CallAttributes.metricBase(r);
-    dimensions.addTo(baseBuilder, r);
-    Attributes base = baseBuilder.build();
+    MetricAttributeSets.Sets sets = metricSets.of(r);
     if (r.inputTokens != null) {
-      tokenUsage.record(r.inputTokens, base.toBuilder().put(TOKEN_TYPE, "input").build());
+      tokenUsage.record(r.inputTokens, sets.inputTokens);
     }
     if (r.outputTokens != null) {
-      tokenUsage.record(r.outputTokens, base.toBuilder().put(TOKEN_TYPE, "output").build());
+      tokenUsage.record(r.outputTokens, sets.outputTokens);
     }
-    AttributesBuilder withError = base.toBuilder();
-    if (r.errorType != null) {
-      withError.put(ERROR_TYPE, r.errorType);
-    }
-    duration.record(r.durationSeconds(), withError.build());
+    duration.record(r.durationSeconds(), sets.duration);
     if (Boolean.TRUE.equals(r.stream) && r.firstChunkNanos != 0) {
-      timeToFirstChunk.record(r.timeToFirstChunkSeconds(), base);
+      timeToFirstChunk.record(r.timeToFirstChunkSeconds(), sets.base);
     }
     if (r.costUsd != null) {
-      cost.add(r.costUsd, base);
+      cost.add(r.costUsd, sets.base);
     }
-    AttributesBuilder req = Attributes.builder()
-        .put(PROVIDER_NAME, r.provider == null ? "unknown" : r.provider);
-    if (r.requestModel != null) {
-      req.put(REQUEST_MODEL, r.requestModel);
-    }
-    if (r.statusCode > 0) {
-      req.put(HTTP_RESPONSE_STATUS_CODE, (long) r.statusCode);
-    }
-    if (r.errorType != null) {
-      req.put(ERROR_TYPE, r.errorType);
-    }
-    if (r.cacheStatus != null) {
-      req.put(CACHE_STATUS, r.cacheStatus);
-    }
-    if (r.blockedBy != null) {
-      req.put(BLOCKED_BY, r.blockedBy);
-    }
-    dimensions.addTo(req, r);
-    requests.add(1, req.build());
+    requests.add(1, sets.requests);
     if (r.cacheSavedUsd != null) {
-      cacheSaved.add(r.cacheSavedUsd, base);
+      cacheSaved.add(r.cacheSavedUsd, sets.base);
     }
-    providerLimits.update(r);
+    providerLimits.update(r, sets);
   }
 
-  /** The handle of one started call span. */
+  /** The handle of one started call span, with what it started with. */
   public static final class CallSpan {
     final Span span;
+    private final String name;
+    private final String operation;
+    private final String provider;
+    private final String requestModel;
+    private final String serverAddress;
+    private final int serverPort;
 
-    CallSpan(Span span) {
+    CallSpan(Span span, String name, CallRecord r) {
       this.span = span;
+      this.name = name;
+      this.operation = r.operation;
+      this.provider = r.provider;
+      this.requestModel = r.requestModel;
+      this.serverAddress = r.serverAddress;
+      this.serverPort = r.serverPort;
+    }
+
+    /** Sets again the start attributes (and name) that changed since the span started. */
+    void updateStart(CallRecord r) {
+      if (!Objects.equals(operation, r.operation) || !Objects.equals(requestModel, r.requestModel)
+          || (requestModel == null && r.responseModel != null)) {
+        String now = CallAttributes.spanName(r);
+        if (!now.equals(name)) {
+          span.updateName(now);
+        }
+      }
+      setIfChanged(OPERATION_NAME, operation, r.operation);
+      setIfChanged(PROVIDER_NAME, provider, r.provider);
+      setIfChanged(REQUEST_MODEL, requestModel, r.requestModel);
+      setIfChanged(SERVER_ADDRESS, serverAddress, r.serverAddress);
+      if (r.serverAddress != null && r.serverPort > 0 && r.serverPort != serverPort) {
+        span.setAttribute(SERVER_PORT, (long) r.serverPort);
+      }
+    }
+
+    private void setIfChanged(io.opentelemetry.api.common.AttributeKey<String> key, String then, String now) {
+      if (now != null && !now.equals(then)) {
+        span.setAttribute(key, now);
+      }
     }
   }
 }

@@ -21,18 +21,14 @@ public final class PresetSpanIds implements IdGenerator {
 
   /** The id the next span started on this thread takes; null to clear. */
   static void next(String spanId) {
-    if (spanId == null) {
-      NEXT.remove();
-    } else {
-      NEXT.set(spanId);
-    }
+    NEXT.set(spanId); // not remove(): the thread's next call would create the entry again
   }
 
   @Override
   public String generateSpanId() {
     String preset = NEXT.get();
     if (preset != null) {
-      NEXT.remove();
+      NEXT.set(null);
       return preset;
     }
     return IdGenerator.random().generateSpanId();

@@ -40,17 +40,21 @@ final class ProviderLimitGauges {
         }));
   }
 
-  void update(CallRecord r) {
-    put(r, "requests", r.rateLimitRequests, r.rateLimitRemainingRequests);
-    put(r, "tokens", r.rateLimitTokens, r.rateLimitRemainingTokens);
+  /** The series' attributes: provider, requested model, unit ({@code requests} or {@code tokens}). */
+  static Attributes seriesOf(String provider, String requestModel, String unit) {
+    return Attributes.of(PROVIDER_NAME, provider == null ? "unknown" : provider,
+        REQUEST_MODEL, requestModel == null ? "unknown" : requestModel, RATELIMIT_UNIT, unit);
   }
 
-  private void put(CallRecord r, String unit, Long limit, Long remaining) {
+  void update(CallRecord r, MetricAttributeSets.Sets sets) {
+    put(sets.limitRequests, r.rateLimitRequests, r.rateLimitRemainingRequests);
+    put(sets.limitTokens, r.rateLimitTokens, r.rateLimitRemainingTokens);
+  }
+
+  private void put(Attributes attrs, Long limit, Long remaining) {
     if (limit == null && remaining == null) {
       return;
     }
-    Attributes attrs = Attributes.of(PROVIDER_NAME, r.provider == null ? "unknown" : r.provider,
-        REQUEST_MODEL, r.requestModel == null ? "unknown" : r.requestModel, RATELIMIT_UNIT, unit);
     AtomicLongArray v = last.get(attrs);
     if (v == null) {
       if (last.size() >= MAX_SERIES) {

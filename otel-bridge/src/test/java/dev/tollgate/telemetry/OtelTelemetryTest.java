@@ -195,6 +195,25 @@ class OtelTelemetryTest {
   }
 
   @Test
+  void startAttributesThatChangedBeforeTheEndAreSetAgainAndTheOthersKept() {
+    CallRecord r = CallAttributesTest.minimal();
+    r.serverAddress = "api.openai.com";
+    r.serverPort = 443;
+    OtelTelemetry.CallSpan call = telemetry.start(r);
+    r.requestModel = "gpt-4o-mini"; // read from a body that arrived after the start
+    r.endNanos = 1;
+    telemetry.end(call, r);
+
+    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(s -> {
+      assertThat(s.getName()).isEqualTo("chat gpt-4o-mini");
+      assertThat(s.getAttributes().get(GenAiAttributes.REQUEST_MODEL)).isEqualTo("gpt-4o-mini");
+      assertThat(s.getAttributes().get(GenAiAttributes.SERVER_ADDRESS)).isEqualTo("api.openai.com");
+      assertThat(s.getAttributes().get(GenAiAttributes.SERVER_PORT)).isEqualTo(443L);
+      assertThat(s.getAttributes().get(GenAiAttributes.OPERATION_NAME)).isEqualTo("chat");
+    });
+  }
+
+  @Test
   void choiceCountOfOneIsLeftOut() {
     CallRecord r = CallAttributesTest.full();
     r.choiceCount = 1L;

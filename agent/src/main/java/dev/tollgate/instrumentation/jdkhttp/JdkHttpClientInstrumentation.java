@@ -37,6 +37,7 @@ public final class JdkHttpClientInstrumentation implements Instrumentation {
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber",
       "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$TeeSubscriber$1",
+      "dev.tollgate.instrumentation.jdkhttp.TeeBodyHandler$CompleteDownstream",
       "dev.tollgate.instrumentation.jdkhttp.BodyCollector",
       "dev.tollgate.instrumentation.jdkhttp.AttemptHandler",
       "dev.tollgate.instrumentation.jdkhttp.PolicyResponses",

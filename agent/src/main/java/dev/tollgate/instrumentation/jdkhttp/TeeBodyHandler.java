@@ -112,13 +112,26 @@ final class TeeBodyHandler<T> implements HttpResponse.BodyHandler<T> {
     }
 
     /**
-     * The call is finished first (pricing and span end take microseconds), so the span is
-     * complete before the application sees its response: a JVM that exits right after the
-     * call still exports it.
+     * The call's outcome is settled (cache entry, cost) before the application sees the end of
+     * its response, and its span and metrics are recorded after, off the application's wait. A
+     * JVM that exits right after the call still exports it: exit waits for calls being recorded.
      */
     @Override
     public void onComplete() {
-      call.onComplete();
+      call.onComplete(new CompleteDownstream(downstream));
+    }
+  }
+
+  /** A plain class, not a method reference: this one is injected into the platform class loader. */
+  static final class CompleteDownstream implements Runnable {
+    private final HttpResponse.BodySubscriber<?> downstream;
+
+    CompleteDownstream(HttpResponse.BodySubscriber<?> downstream) {
+      this.downstream = downstream;
+    }
+
+    @Override
+    public void run() {
       downstream.onComplete();
     }
   }

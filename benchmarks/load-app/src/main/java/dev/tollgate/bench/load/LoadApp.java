@@ -72,24 +72,24 @@ public final class LoadApp {
     String stack = opts.getOrDefault("stack", "jdk");
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "500"));
     int calls = Integer.parseInt(opts.getOrDefault("calls", "1000"));
+    int warmupThreads = Integer.parseInt(opts.getOrDefault("warmupThreads", "8"));
     Map<String, Number> result = new LinkedHashMap<>();
     switch (mode) {
       case "latency" -> {
-        app.loop(stack, warmup);
+        app.warmUp(warmupThreads, warmup, () -> app.call(stack));
         result.putAll(summary("", app.timed(stack, calls)));
       }
       case "throughput" -> {
         double warmupSeconds = Double.parseDouble(opts.getOrDefault("warmupSeconds", "2"));
         double seconds = Double.parseDouble(opts.getOrDefault("seconds", "3"));
+        app.warmUp(warmupThreads, warmup, () -> app.call(stack));
         for (String t : opts.getOrDefault("threads", "1,8,32").split(",")) {
           int threads = Integer.parseInt(t);
           result.put("calls_per_s_" + threads, app.throughput(stack, threads, warmupSeconds, seconds));
         }
       }
       case "stream" -> {
-        for (int i = 0; i < warmup; i++) {
-          app.stream(stack);
-        }
+        app.warmUp(warmupThreads, warmup, () -> app.stream(stack));
         long[] first = new long[calls];
         long[] rest = new long[calls];
         for (int i = 0; i < calls; i++) {
@@ -103,10 +103,10 @@ public final class LoadApp {
       case "cache" -> {
         // the same question is a hit after its first call; a new question is a miss (and a write)
         app.cached(stack, false);
-        for (int i = 0; i < warmup; i++) {
+        app.warmUp(warmupThreads, warmup, () -> {
           app.cached(stack, false);
           app.cached(stack, true);
-        }
+        });
         long[] hits = new long[calls];
         long[] misses = new long[calls];
         for (int i = 0; i < calls; i++) {
@@ -139,6 +139,43 @@ public final class LoadApp {
     }
     System.out.println("RESULT " + json(result));
     System.out.flush();
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code total} steps from {@code threads} threads before anything is timed. Why threads:
+   * the JIT compiles a method fully after some 10,000 invocations; at ~1.5 ms per sequential call
+   * against the stub that takes 15 s, while several callers get there in a few seconds. Every
+   * variant gets the same warm-up, so no-agent and agent runs are measured in the same state.
+   */
+  private void warmUp(int threads, int total, Step step) throws Exception {
+    AtomicInteger left = new AtomicInteger(total);
+    List<Throwable> failures = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < Math.max(1, threads); t++) {
+      Thread worker = new Thread(() -> {
+        try {
+          while (left.getAndDecrement() > 0) {
+            step.run();
+          }
+        } catch (Throwable e) {
+          synchronized (failures) {
+            failures.add(e);
+          }
+        }
+      }, "warm-up-" + t);
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("a warm-up call failed", failures.get(0));
+    }
   }
 
   private void loop(String stack, int calls) throws Exception {

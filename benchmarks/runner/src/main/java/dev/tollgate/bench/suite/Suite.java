@@ -57,10 +57,12 @@ public final class Suite {
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(args[0]).toAbsolutePath().normalize();
     if (args.length > 1 && args[1].equals("stub")) {
-      // for profiling one variant by hand (BENCHMARKS.md): the stub alone, until killed
+      // for profiling one variant by hand (BENCHMARKS.md): the stub and the OTLP sink, until killed
       System.setProperty("sun.net.httpserver.nodelay", "true");
       StubProvider stub = new StubProvider(repo.resolve("sample-apps/fake-provider/src/main/resources/recordings"), 1000, 1000);
+      OtlpSink sink = new OtlpSink();
       System.out.println(stub.baseUrl());
+      System.out.println(sink.endpoint());
       Thread.currentThread().join();
     }
     Profile profile = Profile.named(args.length > 1 ? args[1] : "quick");
@@ -80,7 +82,7 @@ public final class Suite {
       }
       for (String stack : profile.throughputStacks) {
         interleaved("throughput", stack, profile.rounds, List.of("threads=" + profile.threads,
-            "warmupSeconds=" + profile.throughputWarmupSeconds, "seconds=" + profile.throughputSeconds));
+            "warmup=" + profile.throughputWarmupCalls, "warmupSeconds=" + profile.throughputWarmupSeconds, "seconds=" + profile.throughputSeconds));
       }
       for (String stack : profile.streamStacks) {
         interleaved("stream", stack, profile.rounds, List.of("warmup=" + profile.streamWarmup, "calls=" + profile.streamCalls));
@@ -178,6 +180,7 @@ public final class Suite {
     int latencyCalls;
     List<String> throughputStacks;
     String threads = "1,8,32";
+    int throughputWarmupCalls;
     double throughputWarmupSeconds;
     double throughputSeconds;
     List<String> streamStacks = List.of("jdk", "openai");
@@ -202,6 +205,7 @@ public final class Suite {
           p.latencyCalls = 50;
           p.throughputStacks = List.of("jdk");
           p.threads = "1,8";
+          p.throughputWarmupCalls = 20;
           p.throughputWarmupSeconds = 0.2;
           p.throughputSeconds = 0.5;
           p.streamWarmup = 2;
@@ -216,15 +220,16 @@ public final class Suite {
         }
         case "quick" -> {
           p.rounds = 2;
-          p.latencyWarmup = 1000;
-          p.latencyCalls = 1000;
+          p.latencyWarmup = 20_000;
+          p.latencyCalls = 3000;
           p.throughputStacks = List.of("jdk");
-          p.throughputWarmupSeconds = 2;
+          p.throughputWarmupCalls = 20_000;
+          p.throughputWarmupSeconds = 1;
           p.throughputSeconds = 3;
-          p.streamWarmup = 50;
-          p.streamCalls = 150;
-          p.cacheWarmup = 200;
-          p.cacheCalls = 300;
+          p.streamWarmup = 3000;
+          p.streamCalls = 300;
+          p.cacheWarmup = 6000;
+          p.cacheCalls = 1000;
           p.startupStacks = List.of("openai");
           p.startupRounds = 3;
           p.memoryStacks = List.of("jdk");
@@ -232,15 +237,16 @@ public final class Suite {
         }
         case "full" -> {
           p.rounds = 4;
-          p.latencyWarmup = 2000;
-          p.latencyCalls = 3000;
+          p.latencyWarmup = 30_000;
+          p.latencyCalls = 5000;
           p.throughputStacks = List.of("jdk", "openai");
-          p.throughputWarmupSeconds = 2;
+          p.throughputWarmupCalls = 30_000;
+          p.throughputWarmupSeconds = 1;
           p.throughputSeconds = 4;
-          p.streamWarmup = 100;
-          p.streamCalls = 300;
-          p.cacheWarmup = 500;
-          p.cacheCalls = 1000;
+          p.streamWarmup = 4000;
+          p.streamCalls = 500;
+          p.cacheWarmup = 8000;
+          p.cacheCalls = 2000;
           p.startupStacks = List.of("openai", "jdk");
           p.startupRounds = 5;
           p.memoryStacks = List.of("jdk", "openai");
