@@ -1,6 +1,5 @@
 package dev.tollgate.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.tollgate.config.TollgateConfig;
@@ -21,8 +20,11 @@ import dev.tollgate.telemetry.OtelTelemetry;
 import dev.tollgate.telemetry.TelemetrySdk;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.File;
+import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -33,7 +35,8 @@ import net.bytebuddy.utility.JavaModule;
  * gateway (whose SDK and price table start lazily, on the first LLM call), and installs one
  * Byte Buddy transformer for all instrumentations.
  *
- * <p>The AgentBuilder follows what the established agents learned: name-only type matchers,
+ * <p>The AgentBuilder follows what the established agents learned: name-only type matchers
+ * (and name-only ignores, so a class that is loading is never parsed to be matched),
  * retransformation without class format changes (so classes loaded before premain are
  * covered), our own packages and other agents ignored, and a listener that logs (once) any
  * class it could not transform instead of failing silently.
@@ -56,6 +59,29 @@ public final class AgentInstaller {
       Tollgate.install(gateway);
       HelperInjector.init(inst);
 
+      // premain only registers a transformer that looks at class names; Byte Buddy is built
+      // on a background thread while the application starts (see DeferredTransformer)
+      DeferredTransformer deferred = new DeferredTransformer(targetInternalNames());
+      inst.addTransformer(deferred, true);
+      Thread setup = new Thread(() -> setUpInstrumentation(inst, deferred), "tollgate-instrumentation-setup");
+      setup.setDaemon(true);
+      deferred.settingUpOn(setup);
+      setup.start();
+      TollgateLog.debug("installed from " + agentJar);
+    } catch (Throwable t) {
+      Tollgate.install(null);
+      TollgateLog.warn("the agent could not be installed and is inactive; the application runs without it", t);
+    }
+  }
+
+  /**
+   * Builds Byte Buddy's transformer for every instrumentation, hands it to {@code deferred},
+   * then instruments the types the JVM had loaded already ({@code java.net.URL} always).
+   * Never throws: without it, the application runs uninstrumented.
+   */
+  static void setUpInstrumentation(java.lang.instrument.Instrumentation inst, DeferredTransformer deferred) {
+    ClassFileTransformer transformer = null;
+    try {
       // Byte Buddy's Nexus (for LoadedTypeInitializers) is not needed: advice is inlined.
       // Turning it off keeps Byte Buddy from touching sun.misc.Unsafe, which JDK 24+ warns
       // about on stderr. (The shade plugin relocates this property name with Byte Buddy.)
@@ -66,22 +92,61 @@ public final class AgentInstaller {
           .with(AgentBuilder.TypeStrategy.Default.DECORATE)
           .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
           .with(new ErrorListener())
+          // name-only ignores: isSynthetic() (Byte Buddy's default) reads each loading class's
+          // modifiers, which made Byte Buddy parse every class file the application loads
           .ignore(nameStartsWith("dev.tollgate.")
               .or(nameStartsWith("net.bytebuddy."))
               .or(nameStartsWith("io.opentelemetry.javaagent."))
               .or(nameStartsWith("co.elastic.apm.agent."))
               .or(nameStartsWith("sun.reflect."))
-              .or(nameStartsWith("jdk.internal.reflect."))
-              .or(isSynthetic()));
+              .or(nameStartsWith("jdk.internal.reflect.")));
       for (Instrumentation i : INSTRUMENTATIONS) {
         builder = i.install(builder, inst);
       }
-      builder.installOn(inst);
-      TollgateLog.debug("installed from " + agentJar);
+      transformer = builder.makeRaw();
     } catch (Throwable t) {
-      Tollgate.install(null);
-      TollgateLog.warn("the agent could not be installed and is inactive; the application runs without it", t);
+      TollgateLog.warn("the HTTP clients could not be instrumented; the application runs without LLM call"
+          + " handling", t);
+    } finally {
+      deferred.ready(transformer);
     }
+    if (transformer == null) {
+      return;
+    }
+    Class<?>[] loaded = alreadyLoadedTargets(inst);
+    if (loaded.length > 0) {
+      try {
+        inst.retransformClasses(loaded);
+      } catch (Throwable t) {
+        TollgateLog.warn("could not instrument the HTTP client classes loaded before the agent", t);
+      }
+    }
+  }
+
+  /** The instrumented types, as the JVM names them to transformers. */
+  static Set<String> targetInternalNames() {
+    Set<String> names = new HashSet<>();
+    for (Instrumentation i : INSTRUMENTATIONS) {
+      for (String n : i.typeNames()) {
+        names.add(n.replace('.', '/'));
+      }
+    }
+    return names;
+  }
+
+  /** The instrumented types the JVM loaded before the agent started. */
+  static Class<?>[] alreadyLoadedTargets(java.lang.instrument.Instrumentation inst) {
+    Set<String> names = new HashSet<>();
+    for (Instrumentation i : INSTRUMENTATIONS) {
+      names.addAll(i.typeNames());
+    }
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (names.contains(c.getName())) {
+        loaded.add(c);
+      }
+    }
+    return loaded.toArray(new Class<?>[0]);
   }
 
   private static Gateway.PriceFunction pricer(TollgateConfig config) {

@@ -1,5 +1,6 @@
 package dev.tollgate.instrumentation;
 
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
@@ -9,6 +10,13 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  */
 public interface Instrumentation {
   String name();
+
+  /**
+   * Every type {@link #install} matches, by name. Those already loaded when the agent starts
+   * ({@code java.net.URL} always is) are the only classes retransformed then; every other
+   * loaded class is left alone.
+   */
+  List<String> typeNames();
 
   AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst);
 }

@@ -33,6 +33,11 @@ public final class ApacheHttpClient4Instrumentation implements Instrumentation {
   }
 
   @Override
+  public List<String> typeNames() {
+    return List.of("org.apache.http.impl.client.HttpClientBuilder");
+  }
+
+  @Override
   public AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
     return builder.type(named("org.apache.http.impl.client.HttpClientBuilder"))
         .transform((b, type, classLoader, module, domain) -> {

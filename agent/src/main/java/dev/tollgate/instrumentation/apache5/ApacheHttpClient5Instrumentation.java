@@ -37,6 +37,12 @@ public final class ApacheHttpClient5Instrumentation implements Instrumentation {
   }
 
   @Override
+  public List<String> typeNames() {
+    return List.of("org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+        "org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder");
+  }
+
+  @Override
   public AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
     return builder
         .type(named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder"))

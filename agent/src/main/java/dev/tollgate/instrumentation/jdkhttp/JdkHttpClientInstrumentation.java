@@ -56,6 +56,11 @@ public final class JdkHttpClientInstrumentation implements Instrumentation {
   }
 
   @Override
+  public List<String> typeNames() {
+    return List.of(BUILDER);
+  }
+
+  @Override
   public AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
     Optional<Module> httpModule = ModuleLayer.boot().findModule("java.net.http");
     if (httpModule.isEmpty()) {

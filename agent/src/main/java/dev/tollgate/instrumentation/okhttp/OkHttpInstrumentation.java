@@ -37,6 +37,11 @@ public final class OkHttpInstrumentation implements Instrumentation {
   }
 
   @Override
+  public List<String> typeNames() {
+    return List.of("okhttp3.OkHttpClient", "okhttp3.internal.connection.RealCall");
+  }
+
+  @Override
   public AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
     return builder.type(named("okhttp3.OkHttpClient"))
         .transform((b, type, classLoader, module, domain) -> {

@@ -56,6 +56,11 @@ public final class SpringReactorInstrumentation implements Instrumentation {
   }
 
   @Override
+  public List<String> typeNames() {
+    return List.of(CONNECTOR, BLOCKING_REQUEST);
+  }
+
+  @Override
   public AgentBuilder install(AgentBuilder builder, java.lang.instrument.Instrumentation inst) {
     return builder.type(named(CONNECTOR))
         .transform((b, type, classLoader, module, domain) -> {
