@@ -83,6 +83,8 @@ public final class Gateway {
   private final Object drainLock = new Object();
   /** Calls whose end is being completed right now (an exit waits for them before the flush). */
   private final AtomicInteger completing = new AtomicInteger();
+  /** Where finished calls are recorded; null: on the thread that ends them (unit tests). */
+  private volatile CallRecorder recorder;
 
   public Gateway(TollgateConfig config, Supplier<PriceFunction> pricerFactory,
       Supplier<OtelTelemetry> telemetryFactory) {
@@ -109,6 +111,14 @@ public final class Gateway {
     if (report != null) {
       installExitHook(); // the report is written at exit even when no HTTP client was ever built
     }
+  }
+
+  /**
+   * Records finished calls on a thread of their own ({@link CallRecorder}) rather than on the
+   * thread that ends them, which is often the application's. The agent turns this on.
+   */
+  public void recordOnOwnThread() {
+    recorder = new CallRecorder(this::recordFinishedNow);
   }
 
   /**
@@ -385,7 +395,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
       }
     }
-    if (pricer != null || countsAgainstLimits(call)) {
+    if (!call.endDeferred() && (pricer != null || countsAgainstLimits(call))) {
       // Price at once, on the thread that ended the call, so that the next call sees this one:
       // a cache hit reads what its entry cost, and a budget or a cents rate limit must count
       // this cost before the next call is admitted (for those, even while the warm-up has not
@@ -407,12 +417,29 @@ public final class Gateway {
   }
 
   /**
+   * True when nothing the next call may depend on comes from this call's response: no
+   * policy (cache entry, refusal counters) and no budget or cents rate limit. Then even the
+   * codec's last word (parsing a plain JSON body) waits for the recording.
+   */
+  boolean mayDeferEnd(LlmCall call) {
+    return recorder != null && call.policy() == null && config.budgets().isEmpty();
+  }
+
+  /**
    * The second half of a call's end, after {@link #finish} returned true: the span, metrics,
-   * report and console line. The adapter may first hand the application its response, which
-   * then does not wait for this.
+   * report and console line; on the recording thread when there is one. The adapter may first
+   * hand the application its response, which then does not wait for this.
    */
   void recordFinished(LlmCall call) {
+    CallRecorder r = recorder;
+    if (r == null || !r.offer(call)) {
+      recordFinishedNow(call);
+    }
+  }
+
+  private void recordFinishedNow(LlmCall call) {
     try {
+      call.completeDeferredEnd();
       record(call);
     } finally {
       completing.decrementAndGet();
@@ -451,6 +478,7 @@ public final class Gateway {
   private void complete(LlmCall call) {
     completing.incrementAndGet();
     try {
+      call.completeDeferredEnd();
       record(call);
     } finally {
       completing.decrementAndGet();

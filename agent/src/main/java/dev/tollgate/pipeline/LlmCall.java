@@ -215,6 +215,12 @@ public final class LlmCall {
     return ended.get();
   }
 
+  // how the call ended, kept for a codec end deferred to the recording (written before the
+  // hand-over to the recording thread, which publishes them)
+  private boolean endComplete;
+  private Throwable endError;
+  private boolean endDeferred;
+
   private void finish(boolean complete, Throwable error, Runnable deliver) {
     if (!ended.compareAndSet(false, true)) {
       if (deliver != null) {
@@ -223,16 +229,17 @@ public final class LlmCall {
       return;
     }
     record.endNanos = System.nanoTime();
+    endComplete = complete;
+    endError = error;
+    boolean defer = false;
     try {
-      ResponseObserver o = observer;
-      if (o != null) {
-        o.onEnd(complete);
-      }
-      if (error != null && (record.errorType == null || record.statusCode < 400)) {
-        record.errorType = error.getClass().getName();
-      }
+      defer = gateway.mayDeferEnd(this);
     } catch (Throwable t) {
-      internalError("response end", t);
+      internalError("call end", t);
+    }
+    endDeferred = defer;
+    if (!defer) {
+      endResponse(complete, error);
     }
     boolean cleanEnd = error == null && (complete || (observer != null && observer.sawEnd()));
     boolean recordNow = false;
@@ -253,6 +260,34 @@ public final class LlmCall {
           internalError("call end", t);
         }
       }
+    }
+  }
+
+  /** The codec's last word on the response, and the error type of a failed call. */
+  private void endResponse(boolean complete, Throwable error) {
+    try {
+      ResponseObserver o = observer;
+      if (o != null) {
+        o.onEnd(complete);
+      }
+      if (error != null && (record.errorType == null || record.statusCode < 400)) {
+        record.errorType = error.getClass().getName();
+      }
+    } catch (Throwable t) {
+      internalError("response end", t);
+    }
+  }
+
+  /** True when the codec's last word waits for the recording ({@link Gateway#mayDeferEnd}). */
+  boolean endDeferred() {
+    return endDeferred;
+  }
+
+  /** Runs the codec's last word when it was deferred; on the recording side, before anything is read. */
+  void completeDeferredEnd() {
+    if (endDeferred) {
+      endDeferred = false;
+      endResponse(endComplete, endError);
     }
   }
 

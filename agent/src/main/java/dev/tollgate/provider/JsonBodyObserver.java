@@ -185,21 +185,26 @@ abstract class JsonBodyObserver implements ResponseObserver, SseDecoder.Listener
       return false;
     }
     // A client may stop reading once the JSON value ended (openai-java does) and close the
-    // body before its end: the body is whole when its value is.
-    boolean whole = complete || Json.isCompleteValue(body.array(), body.length());
-    if (!whole) {
-      record.warn(codec + ": response body truncated");
-    }
+    // body before its end: the body is whole when its value is. The parse itself says so when
+    // it closed the root value; only otherwise is the body scanned for it.
+    boolean parsed = false;
+    boolean rootClosed = false;
+    Throwable failure = null;
     try (JsonParser p = Json.parser(body.array(), 0, body.length())) {
       p.nextToken();
       readBody(p);
-      streamFinished = whole;
-      return whole;
+      parsed = true;
+      rootClosed = p.currentToken() != null && p.getParsingContext().inRoot();
     } catch (Throwable t) {
-      if (whole) { // a cut body fails to parse by nature; it was already reported
-        Json.warn(record, codec, "malformed JSON response", t);
-      }
-      return false;
+      failure = t;
     }
+    boolean whole = complete || rootClosed || Json.isCompleteValue(body.array(), body.length());
+    if (!whole) {
+      record.warn(codec + ": response body truncated");
+    } else if (!parsed) { // a cut body fails to parse by nature; it was already reported
+      Json.warn(record, codec, "malformed JSON response", failure);
+    }
+    streamFinished = parsed && whole;
+    return parsed && whole;
   }
 }

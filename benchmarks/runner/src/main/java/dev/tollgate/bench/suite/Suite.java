@@ -89,7 +89,11 @@ public final class Suite {
       }
       for (String stack : profile.cacheStacks) {
         for (int round = 1; round <= profile.rounds; round++) {
-          run("cache", stack, Variant.TOLLGATE, round, List.of("warmup=" + profile.cacheWarmup, "calls=" + profile.cacheCalls));
+          for (Variant v : profile.variants) {
+            if (v == Variant.TOLLGATE || v == Variant.BASELINE) {
+              run("cache", stack, v, round, List.of("warmup=" + profile.cacheWarmup, "calls=" + profile.cacheCalls));
+            }
+          }
         }
       }
       for (String stack : profile.startupStacks) {
@@ -102,6 +106,16 @@ public final class Suite {
     }
     // a smoke run proves the suite works; its numbers mean nothing and never replace the committed results
     Path results = repo.resolve(profile.name.equals("smoke") ? "benchmarks/runner/target/smoke-results" : "benchmarks/results");
+    if (profile.name.equals("compare")) {
+      double minutes = (System.nanoTime() - started) / 60e9;
+      Report report = new Report(runs, List.of(), profile, minutes, stub.eventCount());
+      Files.createDirectories(results);
+      Files.writeString(results.resolve("compare.md"), report.compareMarkdown(Machine.describe(repo),
+          System.getenv().getOrDefault("BENCH_BASELINE_REF", "?")));
+      Files.writeString(results.resolve("compare.json"), report.json());
+      System.out.println("[bench] wrote " + results.resolve("compare.md"));
+      return;
+    }
     Path jmhJson = results.resolve("latest-jmh.json");
     Jmh.run(profile.jmhArgs, jmhJson, logs);
     double minutes = (System.nanoTime() - started) / 60e9;
@@ -115,7 +129,7 @@ public final class Suite {
 
   /** Runs every variant once per round, in an order that rotates each round. */
   private void interleaved(String section, String stack, int rounds, List<String> args) throws Exception {
-    Variant[] all = Variant.values();
+    Variant[] all = profile.variants.toArray(new Variant[0]);
     for (int round = 1; round <= rounds; round++) {
       for (int i = 0; i < all.length; i++) {
         run(section, stack, all[(i + round - 1) % all.length], round, args);
@@ -127,7 +141,8 @@ public final class Suite {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    command.addAll(variant.jvmOptions(agentJar, otelJar, sink.endpoint()));
+    command.addAll(variant.jvmOptions(agentJar, otelJar, repo.resolve("benchmarks/runner/target/baseline-agent.jar"),
+        sink.endpoint()));
     command.add("-cp");
     command.add(loadClasspath);
     command.add("dev.tollgate.bench.load.LoadApp");
@@ -172,6 +187,8 @@ public final class Suite {
   /** How much of everything a mode measures. */
   static final class Profile {
     String name;
+    /** The variants every row runs: the suite's four, or no agent / before / after for {@code --compare}. */
+    List<Variant> variants = List.of(Variant.NONE, Variant.TOLLGATE, Variant.TOLLGATE_POLICIES, Variant.OTEL);
     int rounds;
     long serviceMicros = 1000;
     long paceMicros = 1000;
@@ -252,7 +269,27 @@ public final class Suite {
           p.memoryStacks = List.of("jdk", "openai");
           p.jmhArgs = List.of("-f", "1", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s");
         }
-        default -> throw new IllegalArgumentException("mode must be quick, full or smoke: " + name);
+        case "compare" -> {
+          p.variants = List.of(Variant.NONE, Variant.BASELINE, Variant.TOLLGATE);
+          p.rounds = 3;
+          p.latencyStacks = List.of("openai", "jdk");
+          p.latencyWarmup = 20_000;
+          p.latencyCalls = 3000;
+          p.throughputStacks = List.of("jdk");
+          p.threads = "1,32";
+          p.throughputWarmupCalls = 20_000;
+          p.throughputWarmupSeconds = 1;
+          p.throughputSeconds = 3;
+          p.streamWarmup = 3000;
+          p.streamCalls = 300;
+          p.cacheWarmup = 6000;
+          p.cacheCalls = 1000;
+          p.startupStacks = List.of("openai");
+          p.startupRounds = 5;
+          p.memoryStacks = List.of();
+          p.jmhArgs = List.of();
+        }
+        default -> throw new IllegalArgumentException("mode must be quick, full, smoke or compare: " + name);
       }
       return p;
     }

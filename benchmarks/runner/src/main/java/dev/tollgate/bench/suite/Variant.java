@@ -9,7 +9,9 @@ enum Variant {
   NONE("no agent"),
   TOLLGATE("Tollgate"),
   TOLLGATE_POLICIES("Tollgate, all policies"),
-  OTEL("OTel agent 2.33.1");
+  OTEL("OTel agent 2.33.1"),
+  /** {@code scripts/bench.sh --compare <ref>}: Tollgate as built at another commit. */
+  BASELINE("Tollgate before");
 
   final String title;
 
@@ -23,10 +25,15 @@ enum Variant {
    * unique: a miss and a write per call), retries, a fallback model, a rate limit, a budget and both
    * health alerts, with limits far above what the run reaches.
    */
-  List<String> jvmOptions(Path tollgateJar, Path otelJar, String otlpEndpoint) {
+  List<String> jvmOptions(Path tollgateJar, Path otelJar, Path baselineJar, String otlpEndpoint) {
     List<String> o = new ArrayList<>();
     switch (this) {
       case NONE -> { }
+      case BASELINE -> {
+        o.add("-javaagent:" + baselineJar);
+        o.add("-Dotel.exporter.otlp.endpoint=" + otlpEndpoint);
+        o.add("-Dotel.service.name=bench");
+      }
       case TOLLGATE, TOLLGATE_POLICIES -> {
         o.add("-javaagent:" + tollgateJar);
         o.add("-Dotel.exporter.otlp.endpoint=" + otlpEndpoint);
