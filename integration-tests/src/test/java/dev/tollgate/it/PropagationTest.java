@@ -87,6 +87,25 @@ class PropagationTest extends PolicyItBase {
     report(soft, "traceparent under the application's span, " + scenario);
   }
 
+  /**
+   * Beside the OpenTelemetry Java agent, whose HTTP client instrumentation puts its own
+   * {@code traceparent} (naming its attempt span, under Tollgate's call span) on each request:
+   * that one reaches the provider, alone. JDK HttpClient and OkHttp.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.tollgate.it.AppTracesTest#checkoutServers")
+  void besideTheOpenTelemetryJavaAgentItsTraceparentIsTheOneSent(SampleApp app, String scenario) {
+    AppTracesTest.JavaAgentRun run = AppTracesTest.checkoutBesideTheJavaAgent(app, scenario, "propagate",
+        launch -> launch.sysProp("tollgate.propagate", "true"));
+    List<ReceivedSpan> attempts = run.httpClientSpans();
+
+    // the Java agent's flags are sampled and (W3C level 2) random: left out
+    assertThat(traceparents(run.policy()).stream().map(t -> t.length() < 3 ? t : t.substring(0, t.length() - 3)).toList())
+        .as("the traceparent of each request\n  " + run.shape())
+        .containsExactlyElementsOf(attempts.stream()
+            .map(a -> "00-" + hex(a.span().getTraceId()) + "-" + hex(a.span().getSpanId())).toList());
+  }
+
   private static List<String> traceparents(PolicyRun run) {
     return run.chatRequests().stream().map(r -> {
       List<String> values = r.header("traceparent").orElse(List.of());
