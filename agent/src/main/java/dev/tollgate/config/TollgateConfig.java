@@ -80,6 +80,7 @@ public final class TollgateConfig {
   private final int metricsMaxValues;
   private final List<String> baggageProperties;
   private final boolean nestHttpSpans;
+  private final boolean propagate;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -136,6 +137,7 @@ public final class TollgateConfig {
     this.metricsMaxValues = (int) integer(source, "tollgate.metrics.max-values", 100, 1, 100_000);
     this.baggageProperties = names(str(source, "tollgate.baggage.properties"));
     this.nestHttpSpans = bool(source, "tollgate.otel.nest-http-spans", true);
+    this.propagate = bool(source, "tollgate.propagate", false);
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -286,6 +288,15 @@ public final class TollgateConfig {
    */
   public boolean nestHttpSpans() {
     return nestHttpSpans;
+  }
+
+  /**
+   * {@code tollgate.propagate} (default false): every request Tollgate sends to a provider carries
+   * a W3C {@code traceparent} naming Tollgate's call span (and the parent's {@code tracestate}),
+   * unless the request already has a {@code traceparent}. Off: no header is added.
+   */
+  public boolean propagate() {
+    return propagate;
   }
 
   public boolean captureContent() {

@@ -267,12 +267,16 @@ public final class Gateway {
     r.serverPort = port;
     r.path = path;
     ApplicationTrace.Captured applicationTrace = null;
+    TraceHeaders traceHeaders = null;
     try {
       r.properties.putAll(config.properties());
       // here, on the thread that makes the call: the span itself may only be created on the
       // warm-up thread, which never sees the application's context
       applicationTrace = ApplicationTrace.capture(r, config.baggageProperties(),
           config.nestHttpSpans() && !telemetryFailed);
+      if (config.propagate() && !telemetryFailed) {
+        traceHeaders = TraceHeaders.forCall(r);
+      }
       r.properties.putAll(control.properties());
       r.userId = control.userId();
       r.sessionId = control.sessionId();
@@ -299,7 +303,7 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policies", "could not apply the gateway policies; the call goes on without them", t);
       }
     }
-    return new LlmCall(this, endpoint, r, policy, applicationTrace);
+    return new LlmCall(this, endpoint, r, policy, applicationTrace, traceHeaders);
   }
 
   /**

@@ -29,17 +29,41 @@ public final class LlmCall {
   /** The application's trace at call start, when its HTTP client spans are to nest under ours; else null. */
   private final ApplicationTrace.Captured applicationTrace;
 
+  /** The {@code traceparent} / {@code tracestate} to send with {@code tollgate.propagate=true}; else null. */
+  private final TraceHeaders traceHeaders;
+
   LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, PolicyDriver policy) {
-    this(gateway, endpoint, record, policy, null);
+    this(gateway, endpoint, record, policy, null, null);
   }
 
   LlmCall(Gateway gateway, Endpoint endpoint, CallRecord record, PolicyDriver policy,
-      ApplicationTrace.Captured applicationTrace) {
+      ApplicationTrace.Captured applicationTrace, TraceHeaders traceHeaders) {
     this.gateway = gateway;
     this.endpoint = endpoint;
     this.record = record;
     this.policy = policy;
     this.applicationTrace = applicationTrace;
+    this.traceHeaders = traceHeaders;
+  }
+
+  /**
+   * Headers to add to every request sent for this call, given the application's request headers:
+   * with {@code tollgate.propagate=true}, a W3C {@code traceparent} naming the call span (and the
+   * parent's {@code tracestate}), unless the request already carries a {@code traceparent}. Empty
+   * otherwise (the default). Adapters add them once, to the request every attempt is copied from.
+   * Never throws.
+   */
+  public List<Map.Entry<String, String>> traceHeaders(HeaderLookup requestHeaders) {
+    TraceHeaders t = traceHeaders;
+    if (t == null) {
+      return List.of();
+    }
+    try {
+      return t.forRequest(requestHeaders);
+    } catch (Throwable e) {
+      internalError("trace headers", e);
+      return List.of();
+    }
   }
 
   /**

@@ -48,6 +48,16 @@ class TollgateConfigTest {
   }
 
   @Test
+  void propagateIsOffByDefaultAndReadFromPropertyOrEnvironment() {
+    assertThat(TollgateConfig.of(Map.of()).propagate()).isFalse();
+    assertThat(TollgateConfig.of(Map.of("tollgate.propagate", "true")).propagate()).isTrue();
+    assertThat(TollgateConfig.from(new Properties(), Map.of("TOLLGATE_PROPAGATE", "true")).propagate()).isTrue();
+    Properties sys = new Properties();
+    sys.setProperty("tollgate.propagate", "false");
+    assertThat(TollgateConfig.from(sys, Map.of("TOLLGATE_PROPAGATE", "true")).propagate()).isFalse();
+  }
+
+  @Test
   void blankStringsAreUnset() {
     TollgateConfig c = TollgateConfig.of(Map.of("tollgate.endpoints", "  ", "tollgate.pricing.file", "",
         "tollgate.enabled", " "));

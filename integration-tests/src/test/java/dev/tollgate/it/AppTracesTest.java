@@ -114,6 +114,35 @@ class AppTracesTest extends PolicyItBase {
         .allSatisfy(a -> assertThat(a.span().getParentSpanId()).isEqualTo(run.server().span().getSpanId()));
   }
 
+  /**
+   * Micrometer Tracing (Spring Boot 3.5, its OpenTelemetry bridge, Boot's OTLP exporter): the
+   * Boot server span for {@code GET /checkout} is the parent of the call span made in the handler.
+   */
+  @Test
+  void underMicrometerTracingTheBootServerSpanIsTheParent() {
+    PolicyRun run = run(AppRunner.launch(SampleApp.micrometer(), "checkout").withAgent(true)
+        .testName("AppTracesTest-micrometer"), noStubs());
+    assertExitedCleanly(run.app());
+    assertThat(run.app().stdout()).contains("checkout status: 200", "chat: 200");
+    String traceId = stderrValue(run.app(), "server-trace-id");
+    String spanId = stderrValue(run.app(), "server-span-id");
+
+    ReceivedSpan call = awaitOneSpan(run.app());
+    List<ReceivedSpan> server = OTLP.await(() -> OTLP.spans().stream()
+        .filter(s -> s.kind() == Span.SpanKind.SPAN_KIND_SERVER && hex(s.span().getTraceId()).equals(traceId)).toList(),
+        l -> !l.isEmpty(), EXPORT_WAIT);
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(server).as("the Boot server span, exported by the app").hasSize(1);
+    if (server.size() == 1) {
+      soft.assertThat(hex(server.get(0).span().getSpanId())).as("the span current in the handler").isEqualTo(spanId);
+      soft.assertThat(server.get(0).name()).as("the server observation's span").isEqualTo("http get /checkout");
+      soft.assertThat(server.get(0).scopeName()).as("Boot's tracer, not Tollgate's").isEqualTo("org.springframework.boot");
+    }
+    soft.assertThat(hex(call.span().getTraceId())).as("trace id of " + call).isEqualTo(traceId);
+    soft.assertThat(hex(call.span().getParentSpanId())).as("parent of " + call).isEqualTo(spanId);
+    report(soft, "under Micrometer Tracing");
+  }
+
   /** JDK HttpClient send + send; OkHttp execute + enqueue. */
   static Stream<Arguments> checkoutServers() {
     return Stream.of(Arguments.of(SampleApp.checkoutServer(), "checkout"),

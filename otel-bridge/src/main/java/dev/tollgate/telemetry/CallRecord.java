@@ -36,6 +36,12 @@ public final class CallRecord {
    * HTTP client spans can name it as their parent before it exists; null: a random one.
    */
   public String presetSpanId;
+  /**
+   * The trace id the call's span takes (32 hex digits) when it has no {@link #parent}: chosen at
+   * call start so a propagated {@code traceparent} can name the span before it exists; null: a
+   * random one (or the parent's).
+   */
+  public String presetTraceId;
 
   // -- what (set at start: samplers and span names see them)
   public String operation;

@@ -166,24 +166,29 @@ public final class OtelTelemetry {
    * ({@link CallRecord#parent}), else of the current context. The parent's sampled flag goes
    * to the sampler (by default {@code parentbased_always_on}: an unsampled parent gives a
    * span that is not recorded; the metrics still count the call). The span takes
-   * {@link CallRecord#presetSpanId} when the SDK was built with {@link PresetSpanIds}.
+   * {@link CallRecord#presetSpanId} (and, with no parent, {@link CallRecord#presetTraceId}) when
+   * the SDK was built with {@link PresetSpanIds}.
    */
   public CallSpan start(CallRecord r) {
     String name = CallAttributes.spanName(r);
+    boolean presetTrace = r.presetTraceId != null && r.parent == null;
     SpanBuilder builder = tracer.spanBuilder(name)
         .setSpanKind(SpanKind.CLIENT)
-        .setParent(parentContext(r.parent))
+        // a preset trace id is only asked for by a span without a parent
+        .setParent(presetTrace ? Context.root() : parentContext(r.parent))
         .setStartTimestamp(r.startEpochNanos, TimeUnit.NANOSECONDS)
         .setAllAttributes(CallAttributes.start(r));
     Span span;
-    if (r.presetSpanId == null) {
+    if (r.presetSpanId == null && !presetTrace) {
       span = builder.startSpan();
     } else {
       PresetSpanIds.next(r.presetSpanId);
+      PresetSpanIds.nextTrace(presetTrace ? r.presetTraceId : null);
       try {
         span = builder.startSpan();
       } finally {
         PresetSpanIds.next(null);
+        PresetSpanIds.nextTrace(null);
       }
     }
     return new CallSpan(span, name, r);

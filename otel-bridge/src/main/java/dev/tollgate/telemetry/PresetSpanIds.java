@@ -12,9 +12,15 @@ import io.opentelemetry.sdk.trace.IdGenerator;
  * start ({@link CallRecord#presetSpanId}); {@link OtelTelemetry#start} hands it to this
  * generator for the one {@code startSpan()} on its thread. Every other id is random, as the
  * SDK's default generator makes it.
+ *
+ * <p>The same holds for a trace id ({@link CallRecord#presetTraceId}): with
+ * {@code tollgate.propagate}, a call with no application parent sends a {@code traceparent}
+ * naming a trace that only starts when the span is created. The SDK asks for a trace id only
+ * for a span without a valid parent.
  */
 public final class PresetSpanIds implements IdGenerator {
   private static final ThreadLocal<String> NEXT = new ThreadLocal<>();
+  private static final ThreadLocal<String> NEXT_TRACE = new ThreadLocal<>();
   public static final PresetSpanIds INSTANCE = new PresetSpanIds();
 
   private PresetSpanIds() {}
@@ -22,6 +28,11 @@ public final class PresetSpanIds implements IdGenerator {
   /** The id the next span started on this thread takes; null to clear. */
   static void next(String spanId) {
     NEXT.set(spanId); // not remove(): the thread's next call would create the entry again
+  }
+
+  /** The trace id the next root span started on this thread takes; null to clear. */
+  static void nextTrace(String traceId) {
+    NEXT_TRACE.set(traceId);
   }
 
   @Override
@@ -36,6 +47,11 @@ public final class PresetSpanIds implements IdGenerator {
 
   @Override
   public String generateTraceId() {
+    String preset = NEXT_TRACE.get();
+    if (preset != null) {
+      NEXT_TRACE.set(null);
+      return preset;
+    }
     return IdGenerator.random().generateTraceId();
   }
 }

@@ -147,6 +147,54 @@ class OtelTelemetryTest {
   }
 
   @Test
+  void withoutAParentTheSpanTakesThePresetTraceAndSpanIdsAndOnlyThatSpan() {
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk presetting = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().setIdGenerator(PresetSpanIds.INSTANCE)
+            .addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .build()) {
+      OtelTelemetry withPresets = new OtelTelemetry(presetting);
+      CallRecord r = CallAttributesTest.full();
+      r.presetTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      r.presetSpanId = "00f067aa0ba902b7";
+      withPresets.end(withPresets.start(r), r);
+      presetting.getTracer("app").spanBuilder("next").startSpan().end();
+
+      List<SpanData> finished = exported.getFinishedSpanItems();
+      assertThat(finished).hasSize(2);
+      assertThat(finished.get(0).getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+      assertThat(finished.get(0).getSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(finished.get(0).getParentSpanContext().isValid()).isFalse();
+      assertThat(finished.get(0).getSpanContext().isSampled()).isTrue();
+      assertThat(finished.get(1).getTraceId()).as("the next root span's trace id is random again")
+          .isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+      assertThat(finished.get(1).getSpanId()).isNotEqualTo("00f067aa0ba902b7");
+    }
+  }
+
+  @Test
+  void aParentsTraceIdWinsOverAPresetOneAndThePresetIsNotLeftForTheNextSpan() {
+    InMemorySpanExporter exported = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk presetting = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().setIdGenerator(PresetSpanIds.INSTANCE)
+            .addSpanProcessor(SimpleSpanProcessor.create(exported)).build())
+        .build()) {
+      OtelTelemetry withPresets = new OtelTelemetry(presetting);
+      CallRecord r = CallAttributesTest.full();
+      r.parent = new CallRecord.ParentSpan("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", (byte) 1, null, false);
+      r.presetTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      r.presetSpanId = "00f067aa0ba902b7";
+      withPresets.end(withPresets.start(r), r);
+      presetting.getTracer("app").spanBuilder("next").startSpan().end();
+
+      List<SpanData> finished = exported.getFinishedSpanItems();
+      assertThat(finished.get(0).getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+      assertThat(finished.get(0).getSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(finished.get(1).getTraceId()).isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+  }
+
+  @Test
   void traceStateKeepsTheApplicationsOrder() {
     java.util.Map<String, String> state = new java.util.LinkedHashMap<>();
     state.put("first", "1");

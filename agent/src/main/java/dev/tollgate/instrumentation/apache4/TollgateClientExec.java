@@ -115,6 +115,8 @@ public final class TollgateClientExec implements ClientExecChain {
         }
         byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
         call = gateway.start(endpoint, uri, host, port, path, controls, headers, observed);
+        // every attempt is a copy of this request: the trace headers are added once, here
+        addTraceHeaders(request, call.traceHeaders(headers));
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("apache4:prepare:" + t.getClass().getName(),
@@ -138,6 +140,17 @@ public final class TollgateClientExec implements ClientExecChain {
       Tollgate.exitHandling(was);
     }
     return Apache4Policies.deliver(response, call);
+  }
+
+  /** Sets the trace headers ({@code tollgate.propagate}) on the request; without them when they can't be set. */
+  static void addTraceHeaders(HttpRequestWrapper request, java.util.List<java.util.Map.Entry<String, String>> traceHeaders) {
+    try {
+      for (java.util.Map.Entry<String, String> h : traceHeaders) {
+        request.setHeader(h.getKey(), h.getValue());
+      }
+    } catch (RuntimeException e) {
+      TollgateLog.warnOnce("apache4:trace-headers", "could not add the trace headers to an LLM request; it goes without them", e);
+    }
   }
 
   /** A repeatable copy of the request body with the original's content type and encoding. */

@@ -98,6 +98,8 @@ public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
         }
         byte[] observed = body != null && body.length <= TollgateExecHandler.MAX_OBSERVED_BODY ? body : new byte[0];
         call = gateway.start(endpoint, uri, host, port, path, controls, headers, observed);
+        // every attempt is a copy of this request: the trace headers are added once, here
+        TollgateExecHandler.addTraceHeaders(request, call.traceHeaders(headers));
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("apache5-async:prepare:" + t.getClass().getName(),

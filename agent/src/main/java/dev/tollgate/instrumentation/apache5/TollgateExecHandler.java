@@ -108,6 +108,17 @@ public final class TollgateExecHandler implements ExecChainHandler {
     return URI.create(target.toURI() + raw + query);
   }
 
+  /** Sets the trace headers ({@code tollgate.propagate}) on the request; without them when they can't be set. */
+  static void addTraceHeaders(HttpMessage request, java.util.List<java.util.Map.Entry<String, String>> traceHeaders) {
+    try {
+      for (java.util.Map.Entry<String, String> h : traceHeaders) {
+        request.setHeader(h.getKey(), h.getValue());
+      }
+    } catch (RuntimeException e) {
+      TollgateLog.warnOnce("apache5:trace-headers", "could not add the trace headers to an LLM request; it goes without them", e);
+    }
+  }
+
   static int port(String scheme, int port) {
     return port > 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
   }
@@ -149,6 +160,8 @@ public final class TollgateExecHandler implements ExecChainHandler {
         }
         byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
         call = gateway.start(endpoint, uri, host, port, path, controls, headers, observed);
+        // every attempt is a copy of this request: the trace headers are added once, here
+        addTraceHeaders(request, call.traceHeaders(headers));
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("apache5:prepare:" + t.getClass().getName(),

@@ -8,6 +8,7 @@ import dev.tollgate.pipeline.Gateway;
 import dev.tollgate.pipeline.LlmCall;
 import dev.tollgate.pipeline.Tollgate;
 import dev.tollgate.provider.Endpoint;
+import dev.tollgate.provider.HeaderLookup;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -365,9 +366,11 @@ public final class TollgateHttpClient extends HttpClient {
         URI uri = original.uri();
         int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
         byte[] observed = bytes != null && bytes.length <= MAX_OBSERVED_BODY ? bytes : new byte[0];
+        HeaderLookup originalHeaders = name -> original.headers().firstValue(name).orElse(null);
         LlmCall call = Tollgate.gateway().start(endpoint, uri, uri.getHost(), port, path, controls,
-            name -> original.headers().firstValue(name).orElse(null), observed);
-        return new Prepared(out, call);
+            originalHeaders, observed);
+        // every attempt is a copy of this request: the trace headers are added once, here
+        return new Prepared(withTraceHeaders(out, call.traceHeaders(originalHeaders)), call);
       } catch (Throwable t) {
         TollgateLog.warnOnce("jdkhttp:prepare:" + t.getClass().getName(),
             "could not prepare an LLM call on java.net.http.HttpClient; it goes out untouched", t);
@@ -382,6 +385,23 @@ public final class TollgateHttpClient extends HttpClient {
         b.method(original.method(), HttpRequest.BodyPublishers.ofByteArray(bytes));
       }
       return b.build();
+    }
+
+    /** {@code request} plus the trace headers ({@code tollgate.propagate}); {@code request} itself when there are none or they can't be set. */
+    private static HttpRequest withTraceHeaders(HttpRequest request, List<Map.Entry<String, String>> traceHeaders) {
+      if (traceHeaders.isEmpty()) {
+        return request;
+      }
+      try {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, KeepEveryHeader.INSTANCE);
+        for (Map.Entry<String, String> h : traceHeaders) {
+          b.setHeader(h.getKey(), h.getValue());
+        }
+        return b.build();
+      } catch (RuntimeException e) {
+        TollgateLog.warnOnce("jdkhttp:trace-headers", "could not add the trace headers to an LLM request; it goes without them", e);
+        return request;
+      }
     }
   }
 

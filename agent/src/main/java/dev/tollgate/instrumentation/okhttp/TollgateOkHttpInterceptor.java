@@ -9,6 +9,7 @@ import dev.tollgate.pipeline.Tollgate;
 import dev.tollgate.provider.Endpoint;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -51,6 +52,23 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
       gateway.warmUp();
     } catch (Throwable t) {
       TollgateLog.warnOnce("okhttp:install", "could not add Tollgate to an OkHttpClient; its calls are not observed", t);
+    }
+  }
+
+  /** {@code request} plus the trace headers ({@code tollgate.propagate}); {@code request} itself when there are none or they can't be set. */
+  private static Request withTraceHeaders(Request request, List<Map.Entry<String, String>> traceHeaders) {
+    if (traceHeaders.isEmpty()) {
+      return request;
+    }
+    try {
+      Request.Builder b = request.newBuilder();
+      for (Map.Entry<String, String> h : traceHeaders) {
+        b.header(h.getKey(), h.getValue());
+      }
+      return b.build();
+    } catch (RuntimeException e) {
+      TollgateLog.warnOnce("okhttp:trace-headers", "could not add the trace headers to an LLM request; it goes without them", e);
+      return request;
     }
   }
 
@@ -97,6 +115,8 @@ public final class TollgateOkHttpInterceptor implements Interceptor {
         out = b.build();
         byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
         call = gateway.start(endpoint, url.uri(), url.host(), url.port(), path, controls, request::header, observed);
+        // every attempt is a copy of this request: the trace headers are added once, here
+        out = withTraceHeaders(out, call.traceHeaders(request::header));
       }
     } catch (Throwable t) {
       TollgateLog.warnOnce("okhttp:prepare:" + t.getClass().getName(),

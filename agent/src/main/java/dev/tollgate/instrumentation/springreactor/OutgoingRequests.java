@@ -33,8 +33,10 @@ final class OutgoingRequests {
   /**
    * Copies {@code from} into {@code to} for an attempt; {@code plan} is null for a call without
    * policies (the application's request as it is, control headers removed when asked).
+   * {@code traceHeaders} ({@code tollgate.propagate}) go on every attempt.
    */
-  static void copyHeaders(HttpHeaders from, HttpHeaders to, boolean dropControlHeaders, AttemptPlan plan, byte[] body) {
+  static void copyHeaders(HttpHeaders from, HttpHeaders to, boolean dropControlHeaders,
+      List<Map.Entry<String, String>> traceHeaders, AttemptPlan plan, byte[] body) {
     boolean rewritten = plan != null && !plan.isOriginalRequest();
     from.forEach((name, values) -> {
       if (dropControlHeaders && ControlHeaders.isControlHeader(name)) {
@@ -45,6 +47,9 @@ final class OutgoingRequests {
       }
       to.addAll(name, values);
     });
+    for (Map.Entry<String, String> h : traceHeaders) {
+      to.set(h.getKey(), h.getValue());
+    }
     if (rewritten) {
       plan.headers().forEach(to::set);
     }

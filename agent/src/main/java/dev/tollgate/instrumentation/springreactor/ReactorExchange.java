@@ -53,6 +53,8 @@ final class ReactorExchange {
   private RecordingClientHttpRequest recorded;
   private byte[] body;
   private boolean dropControlHeaders;
+  /** Added to every attempt ({@code tollgate.propagate}); empty by default. */
+  private List<Map.Entry<String, String>> traceHeaders = List.of();
   private LlmCall call;
   private final AtomicBoolean delivered = new AtomicBoolean();
 
@@ -107,6 +109,7 @@ final class ReactorExchange {
       dropControlHeaders = controls.any() && !endpoint.observeOnly();
       byte[] observed = body != null && body.length <= ReactorConnectAdapter.MAX_OBSERVED_BODY ? body : new byte[0];
       call = gateway.start(endpoint, uri, host, port, path, controls, lookup, observed);
+      traceHeaders = call.traceHeaders(lookup);
     } catch (Throwable t) {
       TollgateLog.warnOnce("spring-reactor:prepare:" + t.getClass().getName(),
           "could not prepare an LLM call on Spring WebClient; it goes out untouched", t);
@@ -177,8 +180,9 @@ final class ReactorExchange {
     MultiValueMap<String, HttpCookie> cookies = recorded.getCookies();
     Map<String, Object> attributes = recorded.getAttributes();
     boolean drop = dropControlHeaders;
+    List<Map.Entry<String, String>> trace = traceHeaders;
     return connect(target, request -> {
-      OutgoingRequests.copyHeaders(headers, request.getHeaders(), drop, plan, out);
+      OutgoingRequests.copyHeaders(headers, request.getHeaders(), drop, trace, plan, out);
       request.getCookies().addAll(cookies);
       request.getAttributes().putAll(attributes);
       if (!hasBody) {

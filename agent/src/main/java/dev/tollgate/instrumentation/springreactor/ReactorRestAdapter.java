@@ -96,6 +96,7 @@ public final class ReactorRestAdapter {
       HeaderLookup lookup = headers::getFirst;
       call = gateway.start(endpoint, uri, uri.getHost(), OutgoingRequests.port(uri), OutgoingRequests.path(uri), controls,
           lookup, observed);
+      attempts.traceHeaders = call.traceHeaders(lookup);
     } catch (Throwable t) {
       TollgateLog.warnOnce("spring-rest:prepare:" + t.getClass().getName(),
           "could not prepare an LLM call on Spring RestClient; it goes out untouched", t);
@@ -172,6 +173,8 @@ public final class ReactorRestAdapter {
     private final HttpHeaders headers;
     private final byte[] body;
     boolean dropControlHeaders;
+    /** Added to every attempt ({@code tollgate.propagate}); empty by default. */
+    List<Map.Entry<String, String>> traceHeaders = List.of();
 
     Attempts(HttpClient httpClient, HttpMethod method, URI uri, HttpHeaders headers, byte[] body) {
       this.httpClient = httpClient;
@@ -188,7 +191,7 @@ public final class ReactorRestAdapter {
       byte[] out = original ? body : plan.body();
       ClientHttpRequest request = new ReactorClientHttpRequestFactory(httpClient)
           .createRequest(original ? uri : plan.uri(), method);
-      OutgoingRequests.copyHeaders(headers, request.getHeaders(), dropControlHeaders, plan, out);
+      OutgoingRequests.copyHeaders(headers, request.getHeaders(), dropControlHeaders, traceHeaders, plan, out);
       if (out != null) {
         request.getBody().write(out);
       }

@@ -214,6 +214,15 @@ final class UrlConnectionExchange {
     }
     byte[] observed = body != null && body.length <= MAX_OBSERVED_BODY ? body : new byte[0];
     p.call = gateway.start(endpoint, uri, host, port, path, controls, lookup, observed);
+    // every attempt sends these headers: the trace headers are added once, here
+    List<Map.Entry<String, String>> traceHeaders = p.call.traceHeaders(lookup);
+    if (!traceHeaders.isEmpty()) {
+      Map<String, List<String>> withTrace = new LinkedHashMap<>(p.headers);
+      for (Map.Entry<String, String> h : traceHeaders) {
+        withTrace.put(h.getKey(), List.of(h.getValue()));
+      }
+      p.headers = withTrace;
+    }
     return p;
   }
 

@@ -102,6 +102,11 @@ public record SampleApp(String label, List<String> classpath, String mainClass) 
         ItEnv.sampleAppTarget("okhttp-app").resolve("lib") + "/*"), "example.otelapp.CheckoutServer");
   }
 
+  /** A Spring Boot 3.5 web app traced by Micrometer Tracing's OpenTelemetry bridge; its /checkout makes one JDK HttpClient chat. */
+  public static SampleApp micrometer() {
+    return withLib("micrometer", "micrometer-app", "example.micrometerapp.MicrometerApp");
+  }
+
   private static SampleApp withLib(String label, String module, String mainClass) {
     Path target = ItEnv.sampleAppTarget(module);
     return new SampleApp(label, List.of(target.resolve(module + ".jar").toString(), target.resolve("lib") + "/*"), mainClass);
