@@ -201,7 +201,11 @@ class UseGlobalTest {
     SpanData span = ownSpans.getFinishedSpanItems().get(0);
     assertThat(span.getParentSpanId()).isEqualTo(APP_SPAN.getSpanId());
     assertThat(during.getSpanId()).as("nesting as without the setting (preset id)").isEqualTo(span.getSpanId());
-    GlobalOpenTelemetry.set(appSdk); // and it can
+    GlobalOpenTelemetry.set(appSdk); // and it can, and the next call's span goes there
+    LlmCall next = TestCalls.start(gateway(true), URI_OPENAI, BODY, Map.of());
+    next.onResponseHead(200, HeaderLookup.NONE);
+    next.onComplete();
+    assertThat(appSpans.getFinishedSpanItems()).hasSize(1);
   }
 
   @Test
