@@ -81,6 +81,7 @@ public final class TollgateConfig {
   private final List<String> baggageProperties;
   private final boolean nestHttpSpans;
   private final boolean propagate;
+  private final boolean otelUseGlobal;
 
   private TollgateConfig(Function<String, String> source, Map<String, String> properties,
       Map<String, String> fallbackByModel, Map<String, String> fallbackByEnvName, Map<String, String> named) {
@@ -138,6 +139,7 @@ public final class TollgateConfig {
     this.baggageProperties = names(str(source, "tollgate.baggage.properties"));
     this.nestHttpSpans = bool(source, "tollgate.otel.nest-http-spans", true);
     this.propagate = bool(source, "tollgate.propagate", false);
+    this.otelUseGlobal = bool(source, "tollgate.otel.use-global", false);
     List<RateLimitPolicy> limits = new ArrayList<>();
     List<BudgetPolicy> budgetList = new ArrayList<>();
     new TreeMap<>(named).forEach((key, value) -> {
@@ -297,6 +299,16 @@ public final class TollgateConfig {
    */
   public boolean propagate() {
     return propagate;
+  }
+
+  /**
+   * {@code tollgate.otel.use-global} (default false): call spans are emitted through the
+   * application's {@code GlobalOpenTelemetry} (its exporter, resource and sampler) instead of
+   * Tollgate's own SDK; metrics and alert log records stay on Tollgate's SDK. Without a usable
+   * global (no API, or none registered) the spans go through Tollgate's SDK, with one warning.
+   */
+  public boolean otelUseGlobal() {
+    return otelUseGlobal;
   }
 
   public boolean captureContent() {

@@ -58,8 +58,14 @@ final class ApplicationTrace {
     private final MethodHandle storeInContext;     // (Span, Context) -> Context
     private final MethodHandle makeCurrent;        // (Context) -> Scope
     private final MethodHandle closeScope;         // (Scope) -> void
+    private final String prefix;
+    private final ClassLoader loader;
+    /** The application's global tracer ({@code tollgate.otel.use-global}), bound on first use; or {@link #NO_API}. */
+    private volatile Object tracer;
 
     private Api(String prefix, ClassLoader loader) throws ReflectiveOperationException {
+      this.prefix = prefix;
+      this.loader = loader;
       Class<?> span = Class.forName(prefix + "api.trace.Span", false, loader);
       Class<?> spanContext = Class.forName(prefix + "api.trace.SpanContext", false, loader);
       Class<?> flags = Class.forName(prefix + "api.trace.TraceFlags", false, loader);
@@ -111,6 +117,38 @@ final class ApplicationTrace {
           .asType(MethodType.methodType(void.class, Object.class));
     }
 
+    String traceId(Object spanContext) throws Throwable {
+      return (String) traceId.invokeExact(spanContext);
+    }
+
+    String spanId(Object spanContext) throws Throwable {
+      return (String) spanId.invokeExact(spanContext);
+    }
+
+    byte traceFlags(Object spanContext) throws Throwable {
+      return (byte) traceFlags.invokeExact(spanContext);
+    }
+
+    /**
+     * The handles that emit through this copy's {@code GlobalOpenTelemetry}, bound once; null
+     * when they can't be (an API without {@code GlobalOpenTelemetry.isSet()}, for one).
+     */
+    ApplicationTracer tracer() {
+      Object t = tracer;
+      if (t == null) {
+        try {
+          t = new ApplicationTracer(prefix, loader, this);
+        } catch (ReflectiveOperationException | LinkageError e) {
+          TollgateLog.warnOnce("use-global:bind", "tollgate.otel.use-global: the application's OpenTelemetry API "
+              + "lacks what Tollgate needs (" + e + "; GlobalOpenTelemetry.isSet() came with API 1.57.0); "
+              + "call spans go through Tollgate's own SDK");
+          t = NO_API;
+        }
+        tracer = t;
+      }
+      return t == NO_API ? null : (ApplicationTracer) t;
+    }
+
     /** A span context as plain values; null when it is not valid (no current span). */
     CallRecord.ParentSpan currentSpan(Object context) throws Throwable {
       if (context == null || !(boolean) isValid.invokeExact(context)) {
@@ -154,13 +192,24 @@ final class ApplicationTrace {
    * Copies the application's current span ({@link CallRecord#parent}) and the named baggage
    * entries (into {@link CallRecord#properties}) into the record. With {@code nest}, and a current
    * span, also picks the call span's id ({@link CallRecord#presetSpanId}) and returns what
-   * {@link Captured#enter} needs to make that span current in the application's context; else
-   * null. Never throws.
+   * {@link Captured#enter} needs to make that span current in the application's context. With
+   * {@code useGlobal}, returns the application's context whenever it has an API, so that
+   * {@link Captured#startApplicationSpan} can start the call's span in the application's SDK once
+   * the request is read. Else null. Never throws.
    */
   static Captured capture(CallRecord r, List<String> baggageNames, boolean nest) {
+    return capture(r, baggageNames, nest, false);
+  }
+
+  /** As {@link #capture(CallRecord, List, boolean)}; with {@code useGlobal}, see {@link Captured#startApplicationSpan}. */
+  static Captured capture(CallRecord r, List<String> baggageNames, boolean nest, boolean useGlobal) {
     try {
       Api api = apiFor(Thread.currentThread().getContextClassLoader());
       if (api == null) {
+        if (useGlobal) {
+          TollgateLog.warnOnce("use-global:no-api", "tollgate.otel.use-global=true, but the application has no "
+              + "OpenTelemetry API; call spans go through Tollgate's own SDK");
+        }
         return null;
       }
       if (!baggageNames.isEmpty()) {
@@ -169,12 +218,15 @@ final class ApplicationTrace {
       Object spanContext = (Object) api.currentSpanContext.invokeExact();
       CallRecord.ParentSpan parent = api.currentSpan(spanContext);
       r.parent = parent;
+      if (useGlobal) {
+        return new Captured(api, (Object) api.currentContext.invokeExact(), nest, spanContext);
+      }
       if (parent == null || !nest) {
         return null;
       }
-      r.presetSpanId = randomSpanId();
-      return new Captured(api, (Object) api.currentContext.invokeExact(), parent.traceId, r.presetSpanId,
-          (Object) api.flagsFromByte.invokeExact(parent.traceFlags), (Object) api.traceStateOf.invokeExact(spanContext));
+      Captured captured = new Captured(api, (Object) api.currentContext.invokeExact(), true, spanContext);
+      captured.presetSpanId(r);
+      return captured;
     } catch (Throwable t) {
       TollgateLog.warnOnce("internal:app-trace:" + t.getClass().getName(),
           "could not read the application's current OpenTelemetry span; the call's span starts a trace of its own", t);
@@ -257,34 +309,88 @@ final class ApplicationTrace {
   }
 
   /**
-   * The application's context at call start and the call span's future identity: what an
-   * attempt needs to run with Tollgate's span current in the application's context, so the
-   * application's HTTP client instrumentation (the OpenTelemetry Java agent's) starts its
-   * attempt span as a child of Tollgate's call span.
+   * The application's context at call start and the call span's identity: what an attempt needs
+   * to run with Tollgate's span current in the application's context, so the application's HTTP
+   * client instrumentation (the OpenTelemetry Java agent's) starts its attempt span as a child of
+   * Tollgate's call span. That span is either the one started in the application's SDK
+   * ({@code tollgate.otel.use-global}), or one Tollgate's SDK will create at the call's end with
+   * the id preset here.
    */
   static final class Captured {
     private final Api api;
     private final Object applicationContext;
-    private final String traceId;
-    private final Object traceFlags;
-    private final Object traceState;
-    private final String spanId;
+    private final boolean nest;
+    /** The application's span context current at call start (valid or not). */
+    private final Object parentSpanContext;
+    private String traceId;
+    private Object traceFlags;
+    private Object traceState;
+    private String spanId;
+    private ApplicationTracer.ApplicationSpan applicationSpan;
 
-    private Captured(Api api, Object applicationContext, String traceId, String spanId, Object traceFlags,
-        Object traceState) {
+    private Captured(Api api, Object applicationContext, boolean nest, Object parentSpanContext) {
       this.api = api;
       this.applicationContext = applicationContext;
-      this.traceId = traceId;
-      this.spanId = spanId;
-      this.traceFlags = traceFlags;
-      this.traceState = traceState;
+      this.nest = nest;
+      this.parentSpanContext = parentSpanContext;
+    }
+
+    /** Tollgate's SDK records the span: it takes an id picked now, which attempts make current. */
+    private void presetSpanId(CallRecord r) throws Throwable {
+      r.presetSpanId = randomSpanId();
+      traceId = r.parent.traceId;
+      spanId = r.presetSpanId;
+      traceFlags = (Object) api.flagsFromByte.invokeExact(r.parent.traceFlags);
+      traceState = (Object) api.traceStateOf.invokeExact(parentSpanContext);
+    }
+
+    /**
+     * {@code tollgate.otel.use-global}: starts the call's span through the application's
+     * {@code GlobalOpenTelemetry}, under the context the call started in. When there is no
+     * usable global (none registered, the no-op, any failure), one warning, and the span is left
+     * to Tollgate's SDK as without the setting. Never throws.
+     */
+    void startApplicationSpan(CallRecord r) {
+      try {
+        ApplicationTracer tracer = api.tracer();
+        Object appTracer = tracer == null ? null : tracer.tracer();
+        if (appTracer != null) {
+          applicationSpan = tracer.start(appTracer, r, applicationContext);
+          return;
+        }
+        if (tracer != null) {
+          TollgateLog.warnOnce("use-global:unset", "tollgate.otel.use-global=true, but the application has not "
+              + "registered a GlobalOpenTelemetry (or registered the no-op); call spans go through Tollgate's own "
+              + "SDK until it does");
+        }
+      } catch (Throwable t) {
+        TollgateLog.warnOnce("use-global:start:" + t.getClass().getName(), "tollgate.otel.use-global: could not "
+            + "start a span through the application's GlobalOpenTelemetry; this call's span goes through "
+            + "Tollgate's own SDK", t);
+      }
+      if (nest && r.parent != null) {
+        try {
+          presetSpanId(r);
+        } catch (Throwable t) {
+          r.presetSpanId = null;
+          spanId = null;
+        }
+      }
+    }
+
+    /** The call's span in the application's SDK; null when Tollgate's own SDK records it. */
+    ApplicationTracer.ApplicationSpan applicationSpan() {
+      return applicationSpan;
     }
 
     /** Makes the call's span current (over the call start's context) until the scope is closed. Never throws. */
     ApplicationSpanScope enter() {
+      if (!nest || (applicationSpan == null && spanId == null)) {
+        return ApplicationSpanScope.NONE;
+      }
       try {
-        Object spanContext = (Object) api.createSpanContext.invokeExact(traceId, spanId, traceFlags, traceState);
-        Object span = (Object) api.wrapSpan.invokeExact(spanContext);
+        Object span = applicationSpan != null ? applicationSpan.span()
+            : (Object) api.wrapSpan.invokeExact((Object) api.createSpanContext.invokeExact(traceId, spanId, traceFlags, traceState));
         Object context = (Object) api.storeInContext.invokeExact(span, applicationContext);
         return new ApplicationSpanScope(api.closeScope, (Object) api.makeCurrent.invokeExact(context));
       } catch (Throwable t) {

@@ -273,8 +273,10 @@ public final class Gateway {
       // here, on the thread that makes the call: the span itself may only be created on the
       // warm-up thread, which never sees the application's context
       applicationTrace = ApplicationTrace.capture(r, config.baggageProperties(),
-          config.nestHttpSpans() && !telemetryFailed);
-      if (config.propagate() && !telemetryFailed) {
+          config.nestHttpSpans() && (config.otelUseGlobal() || !telemetryFailed), config.otelUseGlobal());
+      // with tollgate.otel.use-global the application's SDK picks the span's ids, so Tollgate
+      // adds no header of its own (README: the two settings do not combine)
+      if (config.propagate() && !telemetryFailed && !config.otelUseGlobal()) {
         traceHeaders = TraceHeaders.forCall(r);
       }
       r.properties.putAll(control.properties());
@@ -289,6 +291,10 @@ public final class Gateway {
       r.warn("tollgate internal error reading the request: " + t.getClass().getSimpleName());
       TollgateLog.warnOnce("internal:request:" + t.getClass().getName(),
           "internal error while reading an LLM request; the call itself is unaffected", t);
+    }
+    if (applicationTrace != null && config.otelUseGlobal()) {
+      // once the request is read: the span's name and the attributes samplers see need the model
+      applicationTrace.startApplicationSpan(r);
     }
     PolicyDriver policy = null;
     if (uri != null) {
@@ -399,7 +405,14 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-end", "could not finish the call's policies", t);
       }
     }
-    if (!call.endDeferred() && (pricer != null || countsAgainstLimits(call))) {
+    if (call.applicationSpan() != null) {
+      // tollgate.otel.use-global: the span lives in the application's SDK, which the application
+      // may shut down as soon as it has its answer; so it is priced and ended before the answer's
+      // end is handed over, never deferred behind the warm-up (the metrics still may be)
+      settle(call);
+      beforeExport(call);
+      endApplicationSpan(call);
+    } else if (!call.endDeferred() && (pricer != null || countsAgainstLimits(call))) {
       // Price at once, on the thread that ended the call, so that the next call sees this one:
       // a cache hit reads what its entry cost, and a budget or a cents rate limit must count
       // this cost before the next call is admitted (for those, even while the warm-up has not
@@ -426,7 +439,7 @@ public final class Gateway {
    * codec's last word (parsing a plain JSON body) waits for the recording.
    */
   boolean mayDeferEnd(LlmCall call) {
-    return recorder != null && call.policy() == null && config.budgets().isEmpty();
+    return recorder != null && call.policy() == null && config.budgets().isEmpty() && call.applicationSpan() == null;
   }
 
   /**
@@ -489,9 +502,7 @@ public final class Gateway {
     }
   }
 
-  private void record(LlmCall call) {
-    CallRecord r = call.record();
-    settle(call);
+  private void beforeExport(LlmCall call) {
     if (call.policy() != null) {
       try {
         call.policy().beforeExport();
@@ -499,6 +510,23 @@ public final class Gateway {
         TollgateLog.warnOnce("internal:policy-export", "could not complete the call's cache saving", t);
       }
     }
+  }
+
+  /** Ends the call's span in the application's SDK; on failure (one warning) Tollgate's SDK records it instead. */
+  private void endApplicationSpan(LlmCall call) {
+    try {
+      call.applicationSpan().end(call.record());
+      call.markApplicationSpanEnded();
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("use-global:end:" + t.getClass().getName(), "tollgate.otel.use-global: could not end a "
+          + "span through the application's GlobalOpenTelemetry; this call's span goes through Tollgate's own SDK", t);
+    }
+  }
+
+  private void record(LlmCall call) {
+    CallRecord r = call.record();
+    settle(call);
+    beforeExport(call);
     if (report != null) {
       try {
         report.record(r);
@@ -510,7 +538,10 @@ public final class Gateway {
       // the span is started and ended here, with the call's start time: its start takes no
       // time from the application's call (and while the warm-up builds the SDK, there is none)
       OtelTelemetry t = telemetry();
-      if (t != null) {
+      ApplicationTracer.ApplicationSpan appSpan = call.applicationSpanEnded() ? call.applicationSpan() : null;
+      if (t != null && appSpan != null) {
+        t.recordBesideApplicationSpan(r, appSpan.traceId(), appSpan.spanId(), appSpan.traceFlags());
+      } else if (t != null) {
         t.end(t.start(r), r);
       }
     } catch (Throwable t) {

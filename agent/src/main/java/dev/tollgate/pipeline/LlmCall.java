@@ -28,6 +28,7 @@ public final class LlmCall {
   private ResponseObserver observer;
   /** The application's trace at call start, when its HTTP client spans are to nest under ours; else null. */
   private final ApplicationTrace.Captured applicationTrace;
+  private volatile boolean applicationSpanEnded;
 
   /** The {@code traceparent} / {@code tracestate} to send with {@code tollgate.propagate=true}; else null. */
   private final TraceHeaders traceHeaders;
@@ -75,6 +76,21 @@ public final class LlmCall {
   public ApplicationSpanScope enterApplicationSpan() {
     ApplicationTrace.Captured c = applicationTrace;
     return c == null ? ApplicationSpanScope.NONE : c.enter();
+  }
+
+  /** The call's span in the application's SDK ({@code tollgate.otel.use-global}); null when Tollgate's SDK records it. */
+  ApplicationTracer.ApplicationSpan applicationSpan() {
+    ApplicationTrace.Captured c = applicationTrace;
+    return c == null ? null : c.applicationSpan();
+  }
+
+  void markApplicationSpanEnded() {
+    applicationSpanEnded = true;
+  }
+
+  /** True once the application's SDK has the call's span: Tollgate's SDK then records only the metrics. */
+  boolean applicationSpanEnded() {
+    return applicationSpanEnded;
   }
 
   // ---- policies: adapters ask what to do; without a policy every answer is "as the app asked"

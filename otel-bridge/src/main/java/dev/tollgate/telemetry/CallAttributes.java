@@ -72,7 +72,7 @@ public final class CallAttributes {
   }
 
   /** Everything else, set when the call ends, written into {@code b}. */
-  static void end(CallRecord r, Sink b) {
+  public static void end(CallRecord r, Sink b) {
     // request
     if (Boolean.TRUE.equals(r.stream)) {
       b.put(REQUEST_STREAM, true);
@@ -206,7 +206,7 @@ public final class CallAttributes {
   }
 
   /** An alert's attributes: kind, name, message and its numbers. */
-  static Attributes alert(CallRecord.Alert a) {
+  public static Attributes alert(CallRecord.Alert a) {
     AttributesBuilder b = Attributes.builder()
         .put(ALERT_KIND, a.kind)
         .put(ALERT_NAME, a.name)

@@ -226,6 +226,32 @@ public final class OtelTelemetry {
     }
     for (CallRecord.Alert a : r.alerts) {
       span.addEvent(ALERT_EVENT, CallAttributes.alert(a), a.epochNanos, TimeUnit.NANOSECONDS);
+    }
+    emitAlertLogs(r, span);
+    span.end(endEpochNanos(r), TimeUnit.NANOSECONDS);
+    recordMetrics(r);
+  }
+
+  /**
+   * For a call whose span the application's own OpenTelemetry emitted
+   * ({@code tollgate.otel.use-global}): the metrics, and the alert log records, which name that
+   * span (trace and span id) as Tollgate's own span would be named.
+   */
+  public void recordBesideApplicationSpan(CallRecord r, String traceId, String spanId, byte traceFlags) {
+    if (!r.alerts.isEmpty()) {
+      SpanContext context = SpanContext.create(traceId, spanId, TraceFlags.fromByte(traceFlags), TraceState.getDefault());
+      emitAlertLogs(r, Span.wrap(context));
+    }
+    recordMetrics(r);
+  }
+
+  /** When the call ended, in epoch nanoseconds (its start's wall clock plus its monotonic duration). */
+  public static long endEpochNanos(CallRecord r) {
+    return r.startEpochNanos + (r.endNanos - r.startNanos);
+  }
+
+  private void emitAlertLogs(CallRecord r, Span span) {
+    for (CallRecord.Alert a : r.alerts) {
       alertLog.logRecordBuilder()
           .setContext(Context.current().with(span))
           .setTimestamp(a.epochNanos, TimeUnit.NANOSECONDS)
@@ -235,9 +261,6 @@ public final class OtelTelemetry {
           .setAllAttributes(CallAttributes.alert(a))
           .emit();
     }
-    long endEpochNanos = r.startEpochNanos + (r.endNanos - r.startNanos);
-    span.end(endEpochNanos, TimeUnit.NANOSECONDS);
-    recordMetrics(r);
   }
 
   private void recordMetrics(CallRecord r) {

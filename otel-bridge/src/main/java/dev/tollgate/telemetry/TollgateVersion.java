@@ -1,8 +1,8 @@
 package dev.tollgate.telemetry;
 
 /** The version reported as the instrumentation scope version. */
-final class TollgateVersion {
-  static final String VERSION = read();
+public final class TollgateVersion {
+  public static final String VERSION = read();
 
   private TollgateVersion() {}
 

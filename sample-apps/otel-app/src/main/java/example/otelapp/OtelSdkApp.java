@@ -22,7 +22,8 @@ import java.util.Map;
  *
  * <p>Scenario {@code checkout}: one {@code send} and one {@code sendAsync} chat inside the span
  * {@code checkout}; {@code checkout-okhttp}: the same with OkHttp {@code execute} and {@code
- * enqueue} (OkHttp on the class path from elsewhere). {@code outside}: one chat with no span current. stdout shows the status and
+ * enqueue} (OkHttp on the class path from elsewhere). {@code outside}: one chat with no span current. Each with the
+ * suffix {@code -global} ({@code checkout-global}) registers the SDK as {@code GlobalOpenTelemetry}. stdout shows the status and
  * body of each answer; stderr says {@code app-trace-id <id>} and {@code app-span-id <id>}.
  */
 public final class OtelSdkApp {
@@ -35,12 +36,28 @@ public final class OtelSdkApp {
     String apiKey = envOr("OPENAI_API_KEY", "missing-key");
     // the app's own telemetry is traces only, over http/protobuf (the SDK's default is gRPC);
     // these are defaults: the otel.* system properties and environment still win
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+    // APP_OTLP_ENDPOINT / APP_SERVICE_NAME, when set, are the app's own and win over the shared
+    // otel.* settings (so the app can export somewhere else than other code in the JVM)
+    Map<String, String> own = new java.util.HashMap<>();
+    if (System.getenv("APP_OTLP_ENDPOINT") != null) {
+      own.put("otel.exporter.otlp.endpoint", System.getenv("APP_OTLP_ENDPOINT"));
+    }
+    if (System.getenv("APP_SERVICE_NAME") != null) {
+      own.put("otel.service.name", System.getenv("APP_SERVICE_NAME"));
+    }
+    boolean global = scenario.endsWith("-global");
+    if (global) {
+      scenario = scenario.substring(0, scenario.length() - "-global".length());
+    }
+    io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder builder = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> Map.of("otel.exporter.otlp.protocol", "http/protobuf",
             "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
+        .addPropertiesCustomizer(config -> own)
+        .disableShutdownHook();
+    if (global) {
+      builder.setResultAsGlobal(); // registered as GlobalOpenTelemetry, for code that looks there
+    }
+    OpenTelemetrySdk sdk = builder.build().getOpenTelemetrySdk();
     try {
       HttpClient http = HttpClient.newHttpClient();
       Tracer tracer = sdk.getTracer("example.otelapp");
