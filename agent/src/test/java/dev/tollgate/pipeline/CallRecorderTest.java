@@ -167,4 +167,25 @@ class CallRecorderTest {
     }
     assertThat(recorded.get()).isEqualTo(accepted);
   }
+
+  @Test
+  void aRecorderThatFellAsleepWhileIdleIsWokenByTheNextCall() throws Exception {
+    AtomicInteger recorded = new AtomicInteger();
+    CallRecorder recorder = new CallRecorder(call -> recorded.incrementAndGet());
+    LlmCall call = TestCalls.start(new Gateway(TollgateConfig.of(Map.of()), () -> (r, p) -> { }, () -> null),
+        URI_OPENAI, BODY, Map.of());
+    assertThat(recorder.offer(call)).isTrue();
+    awaitCount(recorded, 1);
+    Thread.sleep(CallRecorder.IDLE_MILLIS * 3); // idle: the thread now sleeps until woken
+    assertThat(recorder.offer(call)).isTrue();
+    awaitCount(recorded, 2);
+    assertThat(recorded.get()).isEqualTo(2);
+  }
+
+  private static void awaitCount(AtomicInteger n, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (n.get() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+  }
 }
