@@ -449,7 +449,13 @@ public final class Gateway {
    */
   void recordFinished(LlmCall call) {
     CallRecorder r = recorder;
-    if (r == null || !r.offer(call)) {
+    boolean handedOver = false;
+    try {
+      handedOver = r != null && r.offer(call);
+    } catch (Throwable t) {
+      TollgateLog.warnOnce("internal:recorder-offer", "could not hand a call to the recording thread", t);
+    }
+    if (!handedOver) {
       recordFinishedNow(call);
     }
   }
