@@ -270,21 +270,13 @@ public final class Suite {
           p.jmhArgs = List.of("-f", "1", "-wi", "3", "-w", "2s", "-i", "5", "-r", "2s");
         }
         case "compare" -> {
+          // quick's calls and warm-ups, on the rows the targets are about, one more round
+          p = named("quick");
+          p.name = name;
           p.variants = List.of(Variant.NONE, Variant.BASELINE, Variant.TOLLGATE);
           p.rounds = 3;
           p.latencyStacks = List.of("openai", "jdk");
-          p.latencyWarmup = 20_000;
-          p.latencyCalls = 3000;
-          p.throughputStacks = List.of("jdk");
           p.threads = "1,32";
-          p.throughputWarmupCalls = 20_000;
-          p.throughputWarmupSeconds = 1;
-          p.throughputSeconds = 3;
-          p.streamWarmup = 3000;
-          p.streamCalls = 300;
-          p.cacheWarmup = 6000;
-          p.cacheCalls = 1000;
-          p.startupStacks = List.of("openai");
           p.startupRounds = 5;
           p.memoryStacks = List.of();
           p.jmhArgs = List.of();
