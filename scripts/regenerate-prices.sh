@@ -3,8 +3,8 @@
 #
 #   scripts/regenerate-prices.sh [path/to/model_prices_and_context_window.json]
 #
-# The default source is ../shared/data/model_prices_and_context_window.json, relative to the
-# repository root; a path given as an argument is relative to the current directory. The result,
+# The default source is pricing/model_prices_and_context_window.json (LiteLLM's table, kept in the
+# repository: pricing/README.md); a path given as an argument is relative to the current directory. The result,
 # agent/src/main/resources/dev/tollgate/pricing/model_prices.json, is committed: review the diff
 # (one model per line) and keep NOTICE-litellm.txt next to it up to date.
 set -euo pipefail
@@ -17,7 +17,7 @@ fi
 if [[ $# -eq 1 ]]; then
   source_json="$1"
 else
-  source_json="$root/../shared/data/model_prices_and_context_window.json"
+  source_json="$root/pricing/model_prices_and_context_window.json"
 fi
 if [[ ! -f "$source_json" ]]; then
   echo "$0: no such file: $source_json" >&2

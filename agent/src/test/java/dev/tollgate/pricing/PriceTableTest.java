@@ -2,7 +2,6 @@ package dev.tollgate.pricing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class PriceTableTest {
   /** The full LiteLLM file the bundled table is generated from (tests run in agent/). */
-  static final Path SOURCE = Path.of("../../shared/data/model_prices_and_context_window.json");
+  /** LiteLLM's table the bundled one is generated from, kept in the repository (pricing/README.md). */
+  static final Path SOURCE = Path.of("../pricing/model_prices_and_context_window.json");
 
   static PriceTable parse(String json) throws IOException {
     return PriceTable.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
@@ -203,7 +203,7 @@ class PriceTableTest {
 
   @Test
   void theBundledTableHoldsEveryTokenPricedModelOfTheSourceWithItsPrices() throws IOException {
-    assumeTrue(Files.isRegularFile(SOURCE), "no source file at " + SOURCE.toAbsolutePath());
+    assertThat(Files.isRegularFile(SOURCE)).as("the price table's source, kept at %s", SOURCE.toAbsolutePath()).isTrue();
     PriceTable source;
     try (InputStream in = Files.newInputStream(SOURCE)) {
       source = PriceTable.parse(in);
