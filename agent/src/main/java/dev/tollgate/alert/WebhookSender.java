@@ -11,6 +11,7 @@ import java.net.URL;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * POSTs alert messages to the configured webhook from one daemon thread of its own.
@@ -28,7 +29,8 @@ final class WebhookSender {
   private final int timeoutMillis;
   private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
   private volatile Thread worker;
-  private volatile int inFlight;
+  /** Messages queued or being posted: counted before the enqueue, so a drain never misses one being taken. */
+  private final AtomicInteger unsent = new AtomicInteger();
 
   WebhookSender(URI uri, int timeoutMillis) throws IOException {
     String scheme = uri.getScheme();
@@ -41,7 +43,9 @@ final class WebhookSender {
 
   /** Queues one JSON payload; never blocks. */
   void send(byte[] json) {
+    unsent.incrementAndGet();
     if (!queue.offer(json)) {
+      unsent.decrementAndGet();
       TollgateLog.warnOnce("alerts:webhook-queue", "the alert webhook is not keeping up; alerts are dropped");
       return;
     }
@@ -51,7 +55,7 @@ final class WebhookSender {
   /** Waits at most {@code timeoutMillis} for the queued messages to go out (at JVM exit). */
   void drain(long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while ((!queue.isEmpty() || inFlight > 0) && System.nanoTime() - deadline < 0) {
+    while (unsent.get() > 0 && System.nanoTime() - deadline < 0) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -84,11 +88,10 @@ final class WebhookSender {
       } catch (InterruptedException e) {
         return;
       }
-      inFlight = 1;
       try {
         post(json);
       } finally {
-        inFlight = 0;
+        unsent.decrementAndGet();
       }
     }
   }

@@ -498,14 +498,10 @@ public final class Gateway {
     alert(call, spend(call));
   }
 
+  /** A deferred end, completed once the warm-up lets it. */
   private void complete(LlmCall call) {
     completing.incrementAndGet();
-    try {
-      call.completeDeferredEnd();
-      record(call);
-    } finally {
-      completing.decrementAndGet();
-    }
+    recordFinishedNow(call);
   }
 
   private void beforeExport(LlmCall call) {

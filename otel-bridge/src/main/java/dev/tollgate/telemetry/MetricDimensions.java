@@ -75,11 +75,6 @@ public final class MetricDimensions {
     return names;
   }
 
-  /** Adds this call's values of the listed attributes (capped); a call without a value gets none. */
-  void addTo(AttributesBuilder b, CallRecord r) {
-    addTo(b, values(r));
-  }
-
   /** This call's values of the listed attributes, capped, in the order of {@link #names()}; null entries for none. */
   String[] values(CallRecord r) {
     if (names.isEmpty()) {
@@ -93,7 +88,7 @@ public final class MetricDimensions {
     return values;
   }
 
-  /** Adds values from {@link #values}. */
+  /** Adds values from {@link #values}; a call without a value gets none. */
   void addTo(AttributesBuilder b, String[] values) {
     for (int i = 0; i < values.length; i++) {
       if (values[i] != null) {
